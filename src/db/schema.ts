@@ -1,0 +1,234 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Typed view of the tables in migrations/ for Kysely. Keep in step with the SQL. */
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export type Role = 'partnership-admin' | 'analyst' | 'data-provider' | 'practitioner' | 'viewer';
+export type AgencyType =
+  | 'police' | 'local-authority' | 'fire-and-rescue' | 'probation' | 'health' | 'ae-site'
+  | 'ambulance' | 'youth-offending' | 'education' | 'voluntary-sector';
+export type SourceKind = 'police-uk' | 'istv' | 'incidents';
+export type LocationStatus = 'located' | 'no-location' | 'outside-area';
+
+export type PartnershipsTable = {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  synthetic: Generated<boolean>;
+  suppression_threshold: Generated<number>;
+  created_at: CreatedAt;
+};
+
+export type AgenciesTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  type: AgencyType;
+  ods_code: string | null;
+  created_at: CreatedAt;
+};
+
+export type UsersTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  agency_id: number;
+  email: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+};
+
+export type SessionsTable = {
+  id_hash: string;
+  partnership_id: number;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Date;
+};
+
+export type ApiTokensTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  agency_id: number;
+  role: Role;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+};
+
+export type AreasTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  type: string;
+  code: string;
+  name: string;
+  geometry: Json | null;
+  population: number | null;
+  population_by_age: Json | null;
+  imd_rank: number | null;
+  imd_decile: number | null;
+  updated_at: CreatedAt;
+};
+
+export type AreaLinksTable = { partnership_id: number; child_id: number; parent_id: number };
+
+export type AgreementsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  title: string;
+  purpose: string;
+  legal_basis: string;
+  datasets: string[];
+  fields_shared: string;
+  retention_months: number;
+  record_level_export: Generated<boolean>;
+  start_date: ColumnType<string, string, string>;
+  review_date: ColumnType<string, string, string>;
+  end_date: ColumnType<string | null, string | null, string | null>;
+  created_by: number | null;
+  created_at: CreatedAt;
+};
+
+export type AgreementPartiesTable = { partnership_id: number; agreement_id: number; agency_id: number };
+
+export type SourcesTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  slug: string;
+  kind: SourceKind;
+  name: string;
+  created_at: CreatedAt;
+};
+
+export type ColumnMappingsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  source_id: number;
+  mapping: Json;
+  updated_by: number | null;
+  updated_at: CreatedAt;
+};
+
+export type CategoriesTable = { partnership_id: number; code: string; label: string };
+export type CategoryMapTable = { partnership_id: number; source_kind: string; source_category: string; category_code: string };
+
+export type UploadsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  source_id: number;
+  agency_id: number;
+  agreement_id: number;
+  user_id: number | null;
+  token_id: number | null;
+  channel: 'web' | 'cli' | 'api' | 'demo';
+  file_name: string;
+  sha256: string;
+  mode: 'all-or-nothing' | 'quarantine';
+  status: 'imported' | 'refused';
+  rows_total: number;
+  rows_imported: number;
+  rows_replaced: number;
+  rows_rejected: number;
+  rows_quarantined: number;
+  rows_without_location: number;
+  rows_outside_area: number;
+  encoding: string | null;
+  report: Json;
+  started_at: Date;
+  finished_at: CreatedAt;
+};
+
+export type IncidentsTable = {
+  id: Generated<string>;
+  partnership_id: number;
+  source_id: number;
+  upload_id: number;
+  batch_key: string;
+  line: number;
+  source_ref: string | null;
+  month: ColumnType<string, string, string>;
+  occurred_at: Date | null;
+  category: string;
+  source_category: string;
+  outcome: string | null;
+  location_desc: string | null;
+  lon: number | null;
+  lat: number | null;
+  easting: number | null;
+  northing: number | null;
+  location_status: LocationStatus;
+  lsoa11_id: number | null;
+  lsoa21_id: number | null;
+  ward_id: number | null;
+  lad_id: number | null;
+  attributes: Json | null;
+};
+
+export type QuarantinedRowsTable = {
+  id: Generated<string>;
+  partnership_id: number;
+  upload_id: number;
+  line: number;
+  problems: Json;
+  raw: Json;
+};
+
+export type DataQualityFindingsTable = {
+  id: Generated<string>;
+  partnership_id: number;
+  upload_id: number;
+  kind: string;
+  summary: string;
+  detail: Json;
+  row_count: number;
+};
+
+export type AuditEventsTable = {
+  id: Generated<string>;
+  partnership_id: number;
+  at: CreatedAt;
+  actor_user_id: number | null;
+  actor_token_id: number | null;
+  actor_label: string;
+  agency_id: number | null;
+  action: string;
+  record_type: string;
+  record_id: string | null;
+  detail: Json;
+  prev_hash: string;
+  hash: string;
+};
+
+export type Database = {
+  partnerships: PartnershipsTable;
+  agencies: AgenciesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  areas: AreasTable;
+  area_links: AreaLinksTable;
+  agreements: AgreementsTable;
+  agreement_parties: AgreementPartiesTable;
+  sources: SourcesTable;
+  column_mappings: ColumnMappingsTable;
+  categories: CategoriesTable;
+  category_map: CategoryMapTable;
+  uploads: UploadsTable;
+  incidents: IncidentsTable;
+  quarantined_rows: QuarantinedRowsTable;
+  data_quality_findings: DataQualityFindingsTable;
+  audit_events: AuditEventsTable;
+};
+
+export type Partnership = Selectable<PartnershipsTable>;
+export type Agency = Selectable<AgenciesTable>;
+export type User = Selectable<UsersTable>;
+export type Agreement = Selectable<AgreementsTable>;
+export type Source = Selectable<SourcesTable>;
+export type Upload = Selectable<UploadsTable>;
+export type NewUpload = Insertable<UploadsTable>;

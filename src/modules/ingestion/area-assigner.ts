@@ -1,0 +1,90 @@
+import type { Db } from '../../db/connection.ts';
+import type { LocationStatus } from '../../db/schema.ts';
+import { toBng } from '../../shared/bng.ts';
+import { buildAreaIndex, type AreaIndex } from '../geography/area-index.ts';
+import type { AreaRecord } from '../geography/area.types.ts';
+import { listAreaLinks, listAreasWithGeometry } from '../geography/geography.repository.ts';
+
+export type AreaAssignment = {
+  status: LocationStatus;
+  lsoa11Id: number | null;
+  lsoa21Id: number | null;
+  wardId: number | null;
+  ladId: number | null;
+  easting: number | null;
+  northing: number | null;
+};
+
+export type AreaAssigner = {
+  /** False when the partnership has no LSOAs loaded: rows are then stored unassigned. */
+  hasGeography: boolean;
+  assign(lon: number | null, lat: number | null, areaCode: string | null): AreaAssignment;
+};
+
+type Vintage = { index: AreaIndex; idByCode: Map<string, number> };
+
+/**
+ * Builds, once per import, what assigns a row to the partnership's areas: the LSOA code
+ * the row gives when the partnership knows it (either census vintage), else the LSOA
+ * containing its point; then the other vintage, the ward and the local authority through
+ * the area links. A row whose code or point falls in no area of the partnership lies
+ * outside it.
+ */
+export async function loadAreaAssigner(db: Db, partnershipId: number): Promise<AreaAssigner> {
+  const stored = await listAreasWithGeometry(db, partnershipId, ['lsoa11', 'lsoa21']);
+  const vintages = { lsoa11: toVintage(stored.filter((a) => a.type === 'lsoa11')), lsoa21: toVintage(stored.filter((a) => a.type === 'lsoa21')) };
+  const [l21to11, l11toWard, l11toLad, wardToLad] = await Promise.all([
+    listAreaLinks(db, partnershipId, 'lsoa21', 'lsoa11'),
+    listAreaLinks(db, partnershipId, 'lsoa11', 'ward'),
+    listAreaLinks(db, partnershipId, 'lsoa11', 'lad'),
+    listAreaLinks(db, partnershipId, 'ward', 'lad'),
+    ]);
+  const lsoa11Of21 = new Map(l21to11.map((l) => [l.child_id, l.parent_id]));
+  // The reverse of the best fit: an LSOA 2011 maps back to the 2021 area that fits it,
+  // which is unique except where 2011 areas were merged.
+  const lsoa21Of11 = new Map<number, number>();
+  for (const l of l21to11) if (!lsoa21Of11.has(l.parent_id)) lsoa21Of11.set(l.parent_id, l.child_id);
+  const wardOf = new Map(l11toWard.map((l) => [l.child_id, l.parent_id]));
+  const ladOfWard = new Map(wardToLad.map((l) => [l.child_id, l.parent_id]));
+  const ladOf = new Map(l11toLad.map((l) => [l.child_id, l.parent_id]));
+  const hasGeography = stored.length > 0;
+
+  const assign = (lon: number | null, lat: number | null, areaCode: string | null): AreaAssignment => {
+    const located = lon !== null && lat !== null;
+    let l11: number | null = null;
+    let l21: number | null = null;
+    if (areaCode) {
+      l11 = vintages.lsoa11.idByCode.get(areaCode) ?? null;
+      l21 = vintages.lsoa21.idByCode.get(areaCode) ?? null;
+    }
+    if (l11 === null && l21 === null && located) {
+      l21 = idOf(vintages.lsoa21, vintages.lsoa21.index.locate(lon, lat));
+      l11 = idOf(vintages.lsoa11, vintages.lsoa11.index.locate(lon, lat));
+    }
+    if (l11 === null && l21 !== null) l11 = lsoa11Of21.get(l21) ?? null;
+    if (l21 === null && l11 !== null) {
+      l21 = located ? idOf(vintages.lsoa21, vintages.lsoa21.index.locate(lon, lat)) ?? lsoa21Of11.get(l11) ?? null : lsoa21Of11.get(l11) ?? null;
+    }
+    let easting: number | null = null;
+    let northing: number | null = null;
+    if (located) [easting, northing] = toBng(lon, lat).map(Math.round) as [number, number];
+    const wardId = l11 !== null ? wardOf.get(l11) ?? null : null;
+    const ladId = l11 !== null ? ladOf.get(l11) ?? (wardId !== null ? ladOfWard.get(wardId) ?? null : null) : null;
+    let status: LocationStatus;
+    if (l11 !== null || l21 !== null) status = 'located';
+    else if (!located && !areaCode) status = 'no-location';
+    else status = hasGeography ? 'outside-area' : 'located';
+    return { status, lsoa11Id: l11, lsoa21Id: l21, wardId, ladId, easting, northing };
+  };
+  return { hasGeography, assign };
+}
+
+function toVintage(areas: Array<{ id: number; type: string; code: string; name: string; geometry: AreaRecord['geometry'] }>): Vintage {
+  const withGeometry = areas.filter((a) => a.geometry);
+  const index = buildAreaIndex(withGeometry.map((a) => ({ type: a.type as AreaRecord['type'], code: a.code, name: a.name, parentCodes: {}, geometry: a.geometry })));
+  return { index, idByCode: new Map(areas.map((a) => [a.code, a.id])) };
+}
+
+function idOf(vintage: Vintage, area: AreaRecord | null): number | null {
+  return area ? vintage.idByCode.get(area.code) ?? null : null;
+}

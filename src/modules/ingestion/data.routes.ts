@@ -1,0 +1,77 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { z } from 'zod';
+import { actorOf, pageAccess } from '../../server/guards.ts';
+import { renderPage } from '../../server/render.ts';
+import { LanternError } from '../../shared/errors.ts';
+import { getSourceDetail, getSourceStatistics, getUploadReport, listRecentUploads, listSources } from './data.service.ts';
+import { importFile, type ImportResult } from './import.service.ts';
+import { ZUploadFieldsSchema, feedOptionsFromFields, SOURCE_KIND_LABELS } from './upload.schema.ts';
+
+export async function dataRoutes(app: FastifyInstance) {
+  const db = app.handle.db;
+
+  app.get('/data', { preHandler: pageAccess('data:read') }, async (request, reply) => {
+    const actor = actorOf(request);
+    const [sources, uploads] = await Promise.all([getSourceStatistics(db, actor), listRecentUploads(db, actor, 15)]);
+    return renderPage(request, reply, 'data/index.njk', { title: 'Data', sources, uploads, kindLabels: SOURCE_KIND_LABELS });
+  });
+
+  app.get('/data/sources/:slug', { preHandler: pageAccess('data:read') }, async (request, reply) => {
+    const { slug } = z.object({ slug: z.string().max(64) }).parse(request.params);
+    const detail = await getSourceDetail(db, actorOf(request), slug);
+    return renderPage(request, reply, 'data/source.njk', { title: detail.source.name, ...detail, kindLabels: SOURCE_KIND_LABELS });
+  });
+
+  app.get('/data/uploads/:id', { preHandler: pageAccess('data:read') }, async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
+    const report = await getUploadReport(db, actorOf(request), id);
+    return renderPage(request, reply, 'data/upload-report.njk', { title: `Upload: ${report.upload.file_name}`, ...report });
+  });
+
+  app.get('/data/upload', { preHandler: pageAccess('data:upload') }, async (request, reply) => {
+    const sources = await listSources(db, actorOf(request));
+    const query = request.query as { kind?: string };
+    return renderPage(request, reply, 'data/upload.njk', {
+      title: 'Upload data', kind: query.kind ?? 'police-uk', genericSources: sources.filter((s) => s.kind === 'incidents'),
+    });
+  });
+
+  // Multipart: the CSRF token travels in a header (the upload script) or the query string
+  // (the same form without JavaScript), because the body is streamed, not parsed up front.
+  app.post('/data/upload', { preHandler: [pageAccess('data:upload'), app.csrfProtection] }, async (request, reply) => {
+    const results = await importMultipart(app, request);
+    const wantsJson = (request.headers.accept ?? '').includes('application/json');
+    if (wantsJson) {
+      return reply.send({ results: results.map((r) => ({ ...r, problems: r.problems.slice(0, 50), reportUrl: `/data/uploads/${r.uploadId}` })) });
+    }
+    if (results.length === 1) return reply.redirect(`/data/uploads/${results[0]!.uploadId}`);
+    return renderPage(request, reply, 'data/upload-results.njk', { title: 'Upload results', results });
+  });
+}
+
+/** Reads the form fields (which the form places before the files), then imports each file as it streams in. */
+async function importMultipart(app: FastifyInstance, request: FastifyRequest): Promise<ImportResult[]> {
+  const actor = actorOf(request);
+  const fields: Record<string, string> = {};
+  const results: ImportResult[] = [];
+  for await (const part of request.parts()) {
+    if (part.type === 'field') {
+      fields[part.fieldname] = String(part.value);
+      continue;
+    }
+    const file = part as MultipartFile;
+    if (!file.filename) {
+      file.file.resume();
+      continue;
+    }
+    const form = ZUploadFieldsSchema.parse(fields);
+    results.push(await importFile(app.handle, {
+      actor, partnershipId: actor.partnershipId, kind: form.kind, sourceSlug: form.source || undefined, fileName: file.filename,
+      input: file.file, mode: form.mode, channel: 'web', feed: feedOptionsFromFields(form, file.filename),
+    }));
+    if (file.file.truncated) throw new LanternError('invalid-input', `${file.filename} is larger than the 1 GB upload limit.`);
+  }
+  if (results.length === 0) throw new LanternError('invalid-input', 'Choose at least one file to upload.');
+  return results;
+}

@@ -1,0 +1,61 @@
+import type { Db } from '../../db/connection.ts';
+import { requireAccess, type Actor } from '../../shared/authorization.ts';
+import { notFoundOrNoAccess } from '../../shared/errors.ts';
+import * as repo from './ingestion.repository.ts';
+
+/** What has been shared, per source: the `lantern stats` figures and the Data page. */
+export async function getSourceStatistics(db: Db, actor: Actor) {
+  const partnershipId = requireAccess(actor, 'data:read', actor.partnershipId);
+  return repo.sourceStatistics(db, partnershipId);
+}
+
+export async function getSourceDetail(db: Db, actor: Actor, slug: string) {
+  const partnershipId = requireAccess(actor, 'data:read', actor.partnershipId);
+  const source = await repo.findSource(db, partnershipId, slug);
+  if (!source) throw notFoundOrNoAccess();
+  const [months, categories, uploads, stats] = await Promise.all([
+    repo.monthlyCounts(db, partnershipId, source.id),
+    repo.categoryCounts(db, partnershipId, source.id),
+    repo.listUploads(db, partnershipId, { sourceId: source.id, limit: 100 }),
+    repo.sourceStatistics(db, partnershipId),
+  ]);
+  const mapping = source.kind === 'incidents' ? await repo.findMapping(db, partnershipId, source.id) : null;
+  return { source, months: withGaps(months), categories, uploads, totals: stats.find((s) => s.source_id === source.id)!, mapping };
+}
+
+export async function listRecentUploads(db: Db, actor: Actor, limit = 50) {
+  const partnershipId = requireAccess(actor, 'data:read', actor.partnershipId);
+  return repo.listUploads(db, partnershipId, { limit });
+}
+
+export async function getUploadReport(db: Db, actor: Actor, uploadId: number) {
+  const partnershipId = requireAccess(actor, 'data:read', actor.partnershipId);
+  const upload = await repo.findUpload(db, partnershipId, uploadId);
+  if (!upload) throw notFoundOrNoAccess();
+  const [findings, quarantined] = await Promise.all([
+    repo.listFindings(db, partnershipId, uploadId),
+    repo.listQuarantinedRows(db, partnershipId, uploadId, 500),
+  ]);
+  return { upload, findings, quarantined };
+}
+
+export async function listSources(db: Db, actor: Actor) {
+  const partnershipId = requireAccess(actor, 'data:read', actor.partnershipId);
+  return repo.listSources(db, partnershipId);
+}
+
+/** Months from first to last, with the ones that have no data marked missing, so gaps show. */
+function withGaps(months: Array<{ month: string; rows: number; without_location: number; outside_area: number }>) {
+  if (months.length === 0) return [];
+  const byMonth = new Map(months.map((m) => [m.month, m]));
+  const out = [];
+  const [firstYear, firstMonth] = months[0]!.month.split('-').map(Number) as [number, number];
+  const last = months[months.length - 1]!.month;
+  for (let y = firstYear, m = firstMonth; ; m++) {
+    if (m > 12) { m = 1; y++; }
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    out.push(byMonth.get(key) ?? { month: key, rows: 0, without_location: 0, outside_area: 0, missing: true });
+    if (key >= last) break;
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { agreementRoutes } from '../modules/agreements/agreement.routes.ts';
+import { geographyRoutes } from '../modules/geography/geography.routes.ts';
+import { dataRoutes } from '../modules/ingestion/data.routes.ts';
+import { ingestionApi } from '../modules/ingestion/ingestion.api.ts';
+import { adminRoutes } from '../modules/partnerships/admin.routes.ts';
+import { overviewRoutes } from './overview.routes.ts';
+import { sessionRoutes } from './session.routes.ts';
+
+export async function registerRoutes(app: FastifyInstance, options: { secureCookies: boolean; signInAttempts: number }) {
+  await app.register(sessionRoutes, options);
+  await app.register(overviewRoutes);
+  await app.register(dataRoutes);
+  await app.register(agreementRoutes);
+  await app.register(adminRoutes);
+  await app.register(geographyRoutes);
+  await app.register(ingestionApi);
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/v1/health', {
+    schema: { summary: 'Whether the app and its database are up', tags: ['health'], security: [], response: { 200: z.object({ status: z.literal('ok'), database: z.literal('up') }), 503: z.object({ status: z.literal('unavailable'), database: z.literal('down') }) } },
+  }, async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(app.handle.db);
+      return { status: 'ok' as const, database: 'up' as const };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: 'down' });
+    }
+  });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
