@@ -125,7 +125,7 @@ describe('partnership isolation', () => {
       { method: 'GET', url: '/api/v1/partnerships/south/stats' },
       { method: 'GET', url: '/api/v1/partnerships/south/uploads/1' },
       { method: 'POST', url: '/api/v1/partnerships/south/uploads/police-uk', payload: 'x', type: 'text/csv' },
-      { method: 'POST', url: '/api/v1/partnerships/south/uploads/istv?periodStart=2024-01-01&periodEnd=2024-01-31&siteCode=RKB01', payload: 'x', type: 'text/csv' },
+      { method: 'POST', url: '/api/v1/partnerships/south/uploads/istv?periodStart=2024-01-01&periodEnd=2024-01-31&siteCode=XKB01', payload: 'x', type: 'text/csv' },
       { method: 'POST', url: '/api/v1/partnerships/south/uploads/incidents/council-asb', payload: 'x', type: 'text/csv' },
       { method: 'PUT', url: '/api/v1/partnerships/south/sources/council-asb/mapping', payload: JSON.stringify({ mapping: { dateTime: 'a', category: 'b' } }), type: 'application/json' },
     ];

@@ -176,8 +176,6 @@ type Cell = {
   ring: Ring;
   /** Vertex keys of the ring (closed), for tracing the outline. */
   ringKeys: string[];
-  /** The two halves if this cell is split in 2021. */
-  halves?: { west: Ring; east: Ring };
 };
 
 // ---------------------------------------------------------------------------------------
@@ -401,20 +399,21 @@ function regionCentroids(cells: Cell[], assigned: Map<string, number>, count: nu
 // Names
 // ---------------------------------------------------------------------------------------
 
+/** Generic English town-centre names: the borough sits near Nottingham, so none of Nottingham's own. */
 const CENTRAL_STREETS = [
   'High Street',
   'Market Place',
   'Bridge Street',
   'Castle Gate',
   'Church Street',
-  'Goose Gate',
+  'Corn Market',
   'Friar Lane',
-  'Long Row',
-  'Wheeler Gate',
-  'Carlton Street',
-  'Fletcher Gate',
-  'Hockley',
-  'Pelham Street',
+  'Sheep Street',
+  'Silver Street',
+  'Swan Lane',
+  'Butcher Row',
+  'Cheapside',
+  'Horse Fair',
   'Station Street',
   'Victoria Street',
   'Queen Street',
@@ -713,11 +712,11 @@ export function generateBorough(seed: Seed): Borough {
     const cell = cellByKey.get(cellKey(l.grid.col, l.grid.row))!;
     if (!splitKeys.has(cell.key)) {
       l.lsoa21Codes = [l.code];
-      lsoa21.push({ code: l.code, name: l.name, msoaCode: l.msoaCode, msoaName: l.msoaName, ring: l.ring, bbox: l.bbox, lsoa11Code: l.code, change: 'unchanged' });
+      const { code, name, msoaCode, msoaName, ring, bbox } = l;
+      lsoa21.push({ code, name, msoaCode, msoaName, ring, bbox, lsoa11Code: code, change: 'unchanged' });
       continue;
     }
     const halves = splitCell(store, cell);
-    cell.halves = halves;
     const msoaNo = Number(l.msoaName.slice(-3));
     for (const ring of [halves.west, halves.east]) {
       const n = lettersUsed.get(msoaNo)!;
@@ -833,7 +832,6 @@ export function generateBorough(seed: Seed): Borough {
   // Licensed premises, each with its own snap point at the door.
   const premRng = root.fork('premises');
   const premises: LicensedPremises[] = [];
-  const sectorOf = (area: number): number => area + 1;
   PREMISES.forEach((p, idx) => {
     const l = nteLsoas[p.area]!;
     const streets = streetsOf.get(l.code)!;
@@ -854,7 +852,7 @@ export function generateBorough(seed: Seed): Borough {
       kind: p.kind,
       address: `${premRng.int(1, 120)} ${street}, ${BOROUGH_PLACE}`,
       street,
-      postcode: `KB1 ${sectorOf(p.area)}${premRng.pick([...POSTCODE_UNIT_LETTERS])}${premRng.pick([...POSTCODE_UNIT_LETTERS])}`,
+      postcode: `KB1 ${p.area + 1}${premRng.pick([...POSTCODE_UNIT_LETTERS])}${premRng.pick([...POSTCODE_UNIT_LETTERS])}`,
       lon,
       lat,
       licensedHours: premRng.pick(LICENSED_HOURS[p.kind]),

@@ -105,7 +105,7 @@ describe('writeDemoFiles: layout and determinism', () => {
       'areas/imd-lsoa11.csv',
       'police-uk/2023-06-kingsbridge-street.csv',
       'police-uk/2025-05-kingsbridge-street.csv',
-      'istv/2025-05-RKB01.csv',
+      'istv/2025-05-XKB01.csv',
       'istv/manifest.json',
       'council-asb/2025-05-kingsbridge-asb.csv',
       'council-asb/mapping.json',
@@ -351,13 +351,13 @@ describe('writeDemoFiles: ISTV A&E submissions', () => {
       files: { file: string; periodStart: string; periodEnd: string; siteCode: string; rows: number }[];
     };
     expect(manifest.files).toHaveLength(24);
-    expect(manifest.files[0]).toMatchObject({ file: '2023-06-RKB01.csv', periodStart: '2023-06-01', periodEnd: '2023-06-30', siteCode: 'RKB01' });
-    expect(manifest.files.find((f) => f.file === '2024-02-RKB01.csv')?.periodEnd).toBe('2024-02-29');
+    expect(manifest.files[0]).toMatchObject({ file: '2023-06-XKB01.csv', periodStart: '2023-06-01', periodEnd: '2023-06-30', siteCode: 'XKB01' });
+    expect(manifest.files.find((f) => f.file === '2024-02-XKB01.csv')?.periodEnd).toBe('2024-02-29');
     for (const f of manifest.files) expect(istv.filter((r) => r.file === f.file)).toHaveLength(f.rows);
   });
 
   it('uses the ISTV headers, date-time format and code lists', async () => {
-    const text = await readFile(join(dir, 'istv', '2024-07-RKB01.csv'), 'utf8');
+    const text = await readFile(join(dir, 'istv', '2024-07-XKB01.csv'), 'utf8');
     expect(text.split('\r\n')[0]).toBe([...ISTV_HEADER, 'ASSAULT LOCATION LSOA'].join(','));
     const methods = new Set<string>(ASSAULT_METHODS);
     const types = new Set<string>(ASSAULT_LOCATION_TYPES);

@@ -191,7 +191,7 @@ export async function writeDemoFiles(dir: string, options: DemoFilesOptions): Pr
   months.forEach((month, i) => {
     const rows = police.monthRows(
       root.fork(`police/${month}`),
-      { month, vintage: '2021', monthsAgo: months.length - 1 - i },
+      { month, vintage: month >= lsoa21From ? '2021' : '2011', monthsAgo: months.length - 1 - i },
       scale,
     );
     policeRows += rows.length;

@@ -31,7 +31,7 @@ type UserSpec = { email: string; name: string; agency: string; role: Role };
 const DEMO_AGENCIES: AgencySpec[] = [
   { key: 'council', name: 'Kingsbridge Borough Council (synthetic)', type: 'local-authority' },
   { key: 'police', name: 'Kingsbridge Police (synthetic)', type: 'police' },
-  { key: 'ae', name: 'Kingsbridge General Hospital A&E (synthetic)', type: 'ae-site', odsCode: 'RKB01' },
+  { key: 'ae', name: 'Kingsbridge General Hospital A&E (synthetic)', type: 'ae-site', odsCode: 'XKB01' },
   { key: 'fire', name: 'Kingsbridge Fire and Rescue (synthetic)', type: 'fire-and-rescue' },
   { key: 'yot', name: 'Kingsbridge Youth Offending Team (synthetic)', type: 'youth-offending' },
   { key: 'probation', name: 'Kingsbridge Probation (synthetic)', type: 'probation' },

@@ -20,7 +20,7 @@ import {
 } from './calendar.ts';
 import { WeightedTable, type Random } from './random.ts';
 
-export const ISTV_SITE_CODE = 'RKB01';
+export const ISTV_SITE_CODE = 'XKB01';
 export const ISTV_SITE_NAME = 'Kingsbridge General Hospital (synthetic)';
 export const ISTV_HEADER = [
   'ARRIVAL DATE AND TIME AT ACCIDENT AND EMERGENCY DEPARTMENT',
@@ -95,7 +95,7 @@ const OTHER_METHOD_TEXT: Record<Component, readonly string[]> = {
 };
 
 const HOME_TEXT = ['', '', '', 'home', 'at home', 'own home', 'Home', 'HOME', 'partners house', "partner's flat", 'ex partners house', 'friends house', 'family home', 'flat', 'mums house'];
-const NTE_STREET_TEXT = ['taxi rank', 'Market Place taxi rank', 'High St', 'high street', 'town centre', 'outside kebab shop', 'castle gate', 'in town', 'town', 'Goose Gate'];
+const NTE_STREET_TEXT = ['taxi rank', 'Market Place taxi rank', 'High St', 'high street', 'town centre', 'outside kebab shop', 'castle gate', 'in town', 'town', 'Corn Market'];
 const PUBLIC_PLACE_TEXT = ['park', 'the park', 'rec', 'skate park', 'canal towpath', 'car park', 'shopping centre', 'supermarket car park', 'playing fields'];
 const SCHOOL_TEXT = ['school', 'at school', 'school playground', 'college', 'school field', 'Kingsbridge Academy', 'outside school gates'];
 const WORK_TEXT = ['at work', 'work', 'works in shop', 'care home - staff', 'warehouse', 'at work - security', 'building site'];

@@ -28,7 +28,8 @@ type Vintage = { index: AreaIndex; idByCode: Map<string, number> };
  * the row gives when the partnership knows it (either census vintage), else the LSOA
  * containing its point; then the other vintage, the ward and the local authority through
  * the area links. A row whose code or point falls in no area of the partnership lies
- * outside it.
+ * outside it. The source's own LSOA code wins over our point-in-polygon because the
+ * source placed the point on unsimplified boundaries, while ours are generalised.
  */
 export async function loadAreaAssigner(db: Db, partnershipId: number): Promise<AreaAssigner> {
   const stored = await listAreasWithGeometry(db, partnershipId, ['lsoa11', 'lsoa21']);
@@ -48,6 +49,9 @@ export async function loadAreaAssigner(db: Db, partnershipId: number): Promise<A
   const ladOfWard = new Map(wardToLad.map((l) => [l.child_id, l.parent_id]));
   const ladOf = new Map(l11toLad.map((l) => [l.child_id, l.parent_id]));
   const hasGeography = stored.length > 0;
+  // A code the partnership does not know is trusted to mean "elsewhere" only when both
+  // vintages are loaded; with one, it may be a code of the other vintage, so the point decides.
+  const trustUnknownCodes = vintages.lsoa11.idByCode.size > 0 && vintages.lsoa21.idByCode.size > 0;
 
   const assign = (lon: number | null, lat: number | null, areaCode: string | null): AreaAssignment => {
     const located = lon !== null && lat !== null;
@@ -57,7 +61,8 @@ export async function loadAreaAssigner(db: Db, partnershipId: number): Promise<A
       l11 = vintages.lsoa11.idByCode.get(areaCode) ?? null;
       l21 = vintages.lsoa21.idByCode.get(areaCode) ?? null;
     }
-    if (l11 === null && l21 === null && located) {
+    const codeSaysElsewhere = areaCode !== null && l11 === null && l21 === null && trustUnknownCodes;
+    if (l11 === null && l21 === null && located && !codeSaysElsewhere) {
       l21 = idOf(vintages.lsoa21, vintages.lsoa21.index.locate(lon, lat));
       l11 = idOf(vintages.lsoa11, vintages.lsoa11.index.locate(lon, lat));
     }

@@ -14,6 +14,7 @@ import { copyLine } from './copy-line.ts';
 import * as repo from './ingestion.repository.ts';
 import type { ParsedIncident, ParsedRow, RowProblem } from './incident.types.ts';
 import { FindingsCollector, type Finding } from './findings.ts';
+import { findSavedMapping, saveColumnMapping } from './mapping.service.ts';
 import { openFeedParser, type FeedOptions } from './feed-parser.ts';
 import { FileRefusedError } from './parsers/file-errors.ts';
 import { FALLBACK_CATEGORY, ISTV_CATEGORY } from './taxonomy.ts';
@@ -155,6 +156,8 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
 
     const copy = repo.openIncidentCopy(client);
     const copyDone = once(copy, 'finish');
+    // If the COPY is abandoned the wait rejects; the transaction's rollback reports instead.
+    copyDone.catch(() => undefined);
     let copyFailed: Error | null = null;
     copy.on('error', (error) => { copyFailed = error; });
     const prefix = [partnershipId, source.id, uploadId] as const;
@@ -297,12 +300,12 @@ async function resolveFeedOptions(handle: DatabaseHandle, request: ImportRequest
   const feed: FeedOptions = { ...request.feed, fileName: request.fileName };
   if (request.kind !== 'incidents') return feed;
   if (feed.mapping) {
-    await repo.upsertMapping(handle.db, request.partnershipId, sourceId, feed.mapping, request.actor.userId);
+    await saveColumnMapping(handle.db, request.actor, { sourceSlug: request.sourceSlug!, mapping: feed.mapping });
     return feed;
   }
-  const saved = await repo.findMapping(handle.db, request.partnershipId, sourceId);
+  const saved = await findSavedMapping(handle.db, request.partnershipId, sourceId);
   if (!saved) throw new LanternError('invalid-input', 'This source has no saved column mapping yet: send one with the file.');
-  return { ...feed, mapping: saved as FeedOptions['mapping'] };
+  return { ...feed, mapping: saved };
 }
 
 type CategoryMapping = (sourceCategory: string) => { code: string; mapped: boolean };

@@ -56,7 +56,7 @@ describe('phone numbers', () => {
   });
 
   it('reports a valid NHS number that also looks like a phone number only as an NHS number', () => {
-    // 0123456789 passes modulus 11 (sum 120, check 11 - 120 mod 11 = 1? no): find one starting with 0
+    // Search for a valid NHS number that also has the shape of a UK phone number (01...).
     let candidate = '';
     for (let n = 0; n < 1e6 && !candidate; n++) {
       const s = ('01' + String(n).padStart(8, '0')).slice(0, 10);

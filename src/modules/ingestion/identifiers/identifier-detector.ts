@@ -20,12 +20,11 @@ export type FindIdentifiersOptions = {
 
 /** Each kind at most once, in a fixed order: NHS number, phone, email, postcode, date of birth. */
 export function findIdentifiers(value: string, opts?: FindIdentifiersOptions): IdentifierFinding[] {
-  const found: IdentifierFinding[] = [];
-  scan(value, opts?.birthDateField === true, (kind) => {
-    found.push({ kind });
-    return false;
-  });
-  return found;
+  const found = scan(value, opts?.birthDateField === true, false);
+  const out: IdentifierFinding[] = [];
+  if (found === 0) return out;
+  for (let i = 0; i < KIND_ORDER.length; i++) if (found & (1 << i)) out.push({ kind: KIND_ORDER[i]! });
+  return out;
 }
 
 /**
@@ -33,12 +32,33 @@ export function findIdentifiers(value: string, opts?: FindIdentifiersOptions): I
  * form the parsers use per cell.
  */
 export function firstIdentifier(value: string, opts?: FindIdentifiersOptions): IdentifierKind | null {
-  let first: IdentifierKind | null = null;
-  scan(value, opts?.birthDateField === true, (kind) => {
-    first = kind;
-    return true;
-  });
-  return first;
+  const found = scan(value, opts?.birthDateField === true, true);
+  if (found === 0) return null;
+  for (let i = 0; i < KIND_ORDER.length; i++) if (found & (1 << i)) return KIND_ORDER[i]!;
+  return null;
+}
+
+/**
+ * firstIdentifier with a memory, for one column of one file: values repeat (outcome
+ * categories, LSOA names, snap-point street names), and a repeat costs a hash lookup
+ * instead of the regexes. Bounded so a column of unique values cannot grow it without end.
+ */
+export function createIdentifierScanner(opts?: FindIdentifiersOptions & { maxEntries?: number }): (value: string) => IdentifierKind | null {
+  const maxEntries = opts?.maxEntries ?? 20_000;
+  const memo = new Map<string, IdentifierKind | null>();
+  let lastValue: string | null = null;
+  let lastKind: IdentifierKind | null = null;
+  return (value: string): IdentifierKind | null => {
+    if (value === lastValue) return lastKind;
+    let kind = memo.get(value);
+    if (kind === undefined) {
+      kind = firstIdentifier(value, opts);
+      if (memo.size < maxEntries && value.length <= 200) memo.set(value, kind);
+    }
+    lastValue = value;
+    lastKind = kind;
+    return kind;
+  };
 }
 
 /** Plain-English reason for a problem report; it never repeats the value. */
@@ -56,30 +76,45 @@ export const IDENTIFIER_REASONS: Readonly<Record<IdentifierKind, string>> = {
 
 // --- the rules -----------------------------------------------------------------------
 
-/** Calls `report` per kind found; stops when it returns true. */
-function scan(value: string, birthDateField: boolean, report: (kind: IdentifierKind) => boolean): void {
-  const len = value.length;
-  // Shortest identifiers: "M11AE", "a@b.co". Dates in a birth-date column can be short too ("1/2/90").
-  if (len < 5 && !birthDateField) return;
-  const hasAt = value.indexOf('@') !== -1;
-  const hasDigit = HAS_DIGIT.test(value);
-  if (!hasAt && !hasDigit) return;
+/** Bit i set = KIND_ORDER[i] found. */
+const KIND_ORDER: readonly IdentifierKind[] = ['nhs-number', 'phone', 'email', 'postcode', 'date-of-birth'];
+const NHS = 1;
+const PHONE = 2;
+const EMAIL = 4;
+const POSTCODE_FOUND = 8;
+const DOB = 16;
 
-  const digits = hasDigit ? countDigits(value) : 0;
+/** The kinds found, as bits; with `firstOnly`, stops at the first. */
+function scan(value: string, birthDateField: boolean, firstOnly: boolean): number {
+  // Shortest identifiers: "M11AE", "a@b.co". Dates in a birth-date column can be short too ("1/2/90").
+  if (value.length < 5 && !birthDateField) return 0;
+  // Every rule needs a digit or an '@'; most free text (street names, outcomes) has neither.
+  if (!DIGIT_OR_AT.test(value)) return 0;
+  const hasAt = value.indexOf('@') !== -1;
+  const digits = countDigits(value);
+
+  let found = 0;
   if (digits >= 10) {
-    const numbers = tenDigitKinds(value);
-    if (numbers & NHS && report('nhs-number')) return;
-    if (numbers & PHONE && report('phone')) return;
+    found |= tenDigitKinds(value);
+    if (found !== 0 && firstOnly) return found & NHS ? NHS : found;
   }
-  if (hasAt && containsEmail(value) && report('email')) return;
-  if (POSTCODE.test(value) && report('postcode')) return;
-  if (digits >= 2) {
-    const dob = birthDateField ? ANY_DATE.test(value) : hasLetterB(value) && DOB_IN_TEXT.test(value);
-    if (dob && report('date-of-birth')) return;
+  if (hasAt && containsEmail(value)) {
+    found |= EMAIL;
+    if (firstOnly) return found;
   }
+  if ((digits >= 2 || (digits === 1 && GIRO.test(value))) && POSTCODE.test(value)) {
+    found |= POSTCODE_FOUND;
+    if (firstOnly) return found;
+  }
+  if (digits >= 2 && (birthDateField ? ANY_DATE.test(value) : hasLetterB(value) && DOB_IN_TEXT.test(value))) {
+    found |= DOB;
+  }
+  return found;
 }
 
-const HAS_DIGIT = /\d/;
+const DIGIT_OR_AT = /[\d@]/;
+/** GIR 0AA (Girobank) is the one full postcode with a single digit. */
+const GIRO = /gir/i;
 
 function countDigits(value: string): number {
   let n = 0;
@@ -93,9 +128,6 @@ function countDigits(value: string): number {
 function hasLetterB(value: string): boolean {
   return value.indexOf('b') !== -1 || value.indexOf('B') !== -1;
 }
-
-const NHS = 1;
-const PHONE = 2;
 
 /**
  * NHS numbers: 3-3-4 digits (spaces or dashes allowed) passing the modulus-11 check.

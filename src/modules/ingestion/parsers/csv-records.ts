@@ -20,7 +20,7 @@ export type CsvReadOptions = {
 export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
 /** Pushed in place of a record when csv-parse fails, so the failure arrives after every record before it. */
-const PARSE_FAILED = Object.freeze({ failed: true });
+const PARSE_FAILED: unique symbol = Symbol('csv parse failed');
 
 /**
  * csv-parse's stream destroys itself on a syntax error, and an async iterator over a
@@ -90,7 +90,7 @@ export async function* readCsvBatches(input: ByteSource, opts: CsvReadOptions = 
   let done = false;
   try {
     for (;;) {
-      let batch: CsvRecord[] = [];
+      const batch: CsvRecord[] = [];
       let item: string[] | typeof PARSE_FAILED | null;
       while ((item = parser.read() as string[] | typeof PARSE_FAILED | null) !== null) {
         if (item === PARSE_FAILED) {
@@ -105,13 +105,12 @@ export async function* readCsvBatches(input: ByteSource, opts: CsvReadOptions = 
       }
       if (batch.length > 0) {
         yield batch;
-        batch = [];
         // The consumer may have taken a while: look again before waiting for more.
         continue;
       }
       if (streamError) throw streamError;
       if (parser.readableEnded) break;
-      if (parser.destroyed) throw new Error('CSV stream closed before the end of the file');
+      if (parser.destroyed) throw streamError ?? parser.errored ?? new Error('CSV stream closed before the end of the file');
       await readableOrDone(parser);
     }
     done = true;
@@ -152,15 +151,12 @@ function lineBreaksIn(cells: string[]): number {
   let n = 0;
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i]!;
-    // Quoted newlines are rare, so the common case is two native scans and no loop.
-    if (cell.indexOf('\n') === -1 && cell.indexOf('\r') === -1) continue;
+    // Quoted newlines are rare, so the common case is one native scan and no loop. A
+    // lone CR inside a quoted field (classic Mac line ending) is not counted as a line.
+    if (cell.indexOf('\n') === -1) continue;
     for (let j = 0; j < cell.length; j++) {
       const c = cell.charCodeAt(j);
       if (c === 10) n++;
-      else if (c === 13) {
-        n++;
-        if (cell.charCodeAt(j + 1) === 10) j++;
-      }
     }
   }
   return n;

@@ -39,8 +39,20 @@ export function isFileRefusedError(err: unknown): err is FileRefusedError {
   return err instanceof FileRefusedError;
 }
 
-/** "A", "A and B", "A, B and C": column lists in messages read as English. */
-export function listInEnglish(items: readonly string[]): string {
+/** "A", "A and B", "A, B and C": column lists in messages read as English; a long list is cut short. */
+export function listInEnglish(items: readonly string[], max = 10): string {
+  if (items.length > max) return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** More columns than this is not a feed we know (or has a stray cell far to the right). */
+export const MAX_COLUMNS = 500;
+
+export function tooManyColumns(count: number, line = 0): FileRefusedError {
+  return new FileRefusedError(
+    'too-many-columns',
+    `${line > 0 ? `Row ${line}` : 'The header'} has ${count} columns; at most ${MAX_COLUMNS} can be read. Delete the unused columns (or any stray value far to the right) and upload again.`,
+    [{ line, field: line > 0 ? '(row)' : '(header)', reason: `more than ${MAX_COLUMNS} columns` }],
+  );
 }

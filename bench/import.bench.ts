@@ -1,0 +1,103 @@
+/**
+ * Import throughput: Lantern's validated, area-assigned import of a generated police.uk
+ * file against a raw COPY of the same file into an unindexed table, on the same
+ * PostgreSQL, in the same run. Prints a table; BENCHMARKS.md keeps the latest figures.
+ *
+ *   node bin/run-ts.js bench/import.bench.ts [rows=1000000] [runs=3]
+ */
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { ensureDatabase, openDatabase } from '../src/db/connection.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { recordAgreement } from '../src/modules/agreements/agreement.service.ts';
+import { writeDemoFiles } from '../src/modules/demo/demo-files.generator.ts';
+import { writeLargePoliceFile } from '../src/modules/demo/large-police.generator.ts';
+import { readBoundaries } from '../src/modules/geography/geojson.loader.ts';
+import { loadBoundaries } from '../src/modules/geography/geography.service.ts';
+import { importFile } from '../src/modules/ingestion/import.service.ts';
+import { addAgency, createPartnership } from '../src/modules/partnerships/partnership.service.ts';
+import { systemActor } from '../src/shared/authorization.ts';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const runs = Number(process.argv[3] ?? 3);
+const work = resolve('.tmp/bench');
+const seed = 20261122;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function peakRssMb(): Promise<number> {
+  const status = await readFile('/proc/self/status', 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : process.memoryUsage().rss / 1024 / 1024;
+}
+
+await mkdir(work, { recursive: true });
+const file = join(work, `police-${rows}.csv`);
+const generated = await writeLargePoliceFile(file, { rows, seed });
+const bytes = (await stat(file)).size;
+console.log(`generated ${rows.toLocaleString('en-GB')} rows (${(bytes / 1e6).toFixed(0)} MB) in ${(generated.elapsedMs / 1000).toFixed(1)} s`);
+
+let databaseUrl = process.env.DATABASE_URL;
+let stopEmbedded: (() => Promise<void>) | undefined;
+if (!databaseUrl) {
+  await rm(join(work, 'pg'), { recursive: true, force: true });
+  const embedded = await startEmbeddedPostgres(work, 54990);
+  stopEmbedded = embedded.stop;
+  databaseUrl = await ensureDatabase(embedded.adminUrl, 'lantern_bench');
+}
+const handle = await openDatabase({ databaseUrl });
+const partnership = await createPartnership(handle.db, { slug: `bench-${Date.now()}`, name: 'Benchmark (synthetic)', synthetic: true });
+const admin = systemActor(partnership.id, 'bench');
+const police = await addAgency(handle.db, admin, { name: 'Kingsbridge Police (synthetic)', type: 'police' });
+await recordAgreement(handle.db, admin, {
+  title: 'Bench', purpose: 'Benchmarking the importer.', legalBasis: 'Crime and Disorder Act 1998 s.115', partyAgencyIds: [police.id], datasets: ['police-uk'],
+  fieldsShared: 'police.uk', retentionMonths: 600, recordLevelExport: false, startDate: '2000-01-01', reviewDate: '2099-01-01',
+});
+const demoDir = join(work, 'demo');
+await writeDemoFiles(demoDir, { seed, months: 1 });
+for (const type of ['lsoa11', 'lsoa21'] as const) {
+  await loadBoundaries(handle.db, admin, await readBoundaries(join(demoDir, `boundaries/${type}.geojson`), { type }), type);
+}
+
+const raw = new pg.Client({ connectionString: databaseUrl });
+await raw.connect();
+const copyTimes: number[] = [];
+const importTimes: number[] = [];
+for (let run = 0; run < runs; run++) {
+  await raw.query('DROP TABLE IF EXISTS raw_police; CREATE TABLE raw_police ("Crime ID" text, "Month" text, "Reported by" text, "Falls within" text, "Longitude" text, "Latitude" text, "Location" text, "LSOA code" text, "LSOA name" text, "Crime type" text, "Last outcome category" text, "Context" text)');
+  let t = performance.now();
+  await pipeline(createReadStream(file), raw.query(copyFrom('COPY raw_police FROM STDIN WITH (FORMAT csv, HEADER true)')));
+  copyTimes.push(performance.now() - t);
+
+  t = performance.now();
+  const result = await importFile(handle, { actor: systemActor(partnership.id, 'bench', police.id), partnershipId: partnership.id, kind: 'police-uk', fileName: 'bench.csv', input: createReadStream(file), channel: 'cli' });
+  importTimes.push(performance.now() - t);
+  if (result.status !== 'imported' || result.imported !== rows) {
+    throw new Error(`import did not take every row: ${result.status} ${result.imported} ${result.message} ${JSON.stringify(result.problems.slice(0, 3))}`);
+  }
+  console.log(`run ${run + 1}: raw COPY ${(copyTimes[run]! / 1000).toFixed(2)} s, Lantern import ${(importTimes[run]! / 1000).toFixed(2)} s (${result.replaced.toLocaleString('en-GB')} replaced)`);
+}
+await raw.query('DROP TABLE IF EXISTS raw_police');
+await raw.end();
+
+const copyMs = median(copyTimes);
+const importMs = median(importTimes);
+const peak = await peakRssMb();
+console.log('');
+console.log(`| measure (median of ${runs}) | raw COPY, unindexed table | Lantern import (validated, areas assigned, indexed) |`);
+console.log('|---|---|---|');
+console.log(`| rows | ${rows.toLocaleString('en-GB')} | ${rows.toLocaleString('en-GB')} |`);
+console.log(`| seconds | ${(copyMs / 1000).toFixed(2)} | ${(importMs / 1000).toFixed(2)} |`);
+console.log(`| rows per second | ${Math.round(rows / (copyMs / 1000)).toLocaleString('en-GB')} | ${Math.round(rows / (importMs / 1000)).toLocaleString('en-GB')} |`);
+console.log(`| throughput ratio (Lantern ÷ raw COPY) | 1 | ${(copyMs / importMs).toFixed(2)} |`);
+console.log(`| peak memory of this process (VmHWM) | | ${peak.toFixed(0)} MB |`);
+
+await handle.close();
+await stopEmbedded?.();

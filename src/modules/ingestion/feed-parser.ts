@@ -1,0 +1,42 @@
+import type { Readable } from 'node:stream';
+import type { SourceKind } from '../../db/schema.ts';
+import type { ParsedRow } from './incident.types.ts';
+import type { DecodeReport } from './parsers/decode.ts';
+import { parseGenericIncidents } from './parsers/generic.parser.ts';
+import { DEFAULT_ISTV_LOCATION_TYPES, DEFAULT_ISTV_METHODS, parseIstv } from './parsers/istv.parser.ts';
+import { parsePoliceUk } from './parsers/police-uk.parser.ts';
+import { FileRefusedError } from './parsers/file-errors.ts';
+import type { TSourceMapping } from './mapping.service.ts';
+
+/** What a feed needs besides the bytes: the ISTV submission header, a generic list's mapping and format. */
+export type FeedOptions = {
+  fileName?: string;
+  format?: 'csv' | 'xlsx';
+  istv?: { periodStart: string; periodEnd: string; siteCode: string };
+  mapping?: TSourceMapping;
+};
+
+export type FeedParser = {
+  rows: AsyncIterable<ParsedRow>;
+  /** The encoding the file was read in, once known (null for XLSX, which has none). */
+  encoding: () => string | null;
+};
+
+/** Picks the parser for the kind of feed. */
+export function openFeedParser(kind: SourceKind, input: Readable, feed: FeedOptions): FeedParser {
+  let report: DecodeReport | null = null;
+  const onDecode = (r: DecodeReport) => { report = r; };
+  const encoding = () => (report ? `${(report as DecodeReport).encoding}${(report as DecodeReport).bom ? ' (with byte order mark)' : ''}` : null);
+  switch (kind) {
+    case 'police-uk':
+      return { rows: parsePoliceUk(input, { ...(feed.fileName ? { fileName: feed.fileName } : {}), onDecode }), encoding };
+    case 'istv': {
+      if (!feed.istv) throw new FileRefusedError('invalid-submission-header', 'An ISTV submission needs its header: reporting period start and end dates, and the site code.', [{ line: 0, field: 'submission header', reason: 'missing' }]);
+      return { rows: parseIstv(input, feed.istv, { methods: DEFAULT_ISTV_METHODS, locationTypes: DEFAULT_ISTV_LOCATION_TYPES, onDecode }), encoding };
+    }
+    case 'incidents': {
+      if (!feed.mapping) throw new FileRefusedError('invalid-mapping', 'This incident list has no column mapping.', [{ line: 0, field: 'mapping', reason: 'missing' }]);
+      return { rows: parseGenericIncidents(input, feed.format ?? 'csv', feed.mapping, { onDecode }), encoding };
+    }
+  }
+}
