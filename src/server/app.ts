@@ -7,7 +7,10 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+// @ts-expect-error plain JavaScript shared with the install script
+import { BUILT_CSS, buildAssets } from '../../bin/build-assets-lib.js';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import type { DatabaseHandle } from '../db/connection.ts';
@@ -72,12 +75,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(rateLimit, { max: options.rateLimitPerMinute ?? 600, timeWindow: '1 minute' });
   await app.register(cookie);
-  await app.register(csrf, { cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: false } });
+  await app.register(csrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: false },
+    // Streamed multipart forms (uploads) carry the token in their action URL, because
+    // their bodies are read only after the check.
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf
+      ?? (request.headers['csrf-token'] as string | undefined)
+      ?? (request.query as { _csrf?: string } | undefined)?._csrf,
+  });
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: 1024 * 1024 * 1024, files: 20, fields: 50 } });
-  await app.register(fastifyStatic, { root: join(GOVUK_DIST, 'govuk'), prefix: '/assets/', decorateReply: false });
-  await app.register(fastifyStatic, { root: join(MOJ_DIST, 'moj'), prefix: '/assets/moj/', decorateReply: false });
-  await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/static/', decorateReply: false });
+  if (!existsSync(BUILT_CSS)) await buildAssets();
+  // Images and icons of both design systems, at the /assets/ path their stylesheets expect.
+  await app.register(fastifyStatic, { root: [join(GOVUK_DIST, 'govuk/assets'), join(MOJ_DIST, 'moj/assets')], prefix: '/assets/', decorateReply: false });
+  await app.register(fastifyStatic, { root: join(GOVUK_DIST, 'govuk'), prefix: '/govuk/', decorateReply: false, allowedPath: (path) => /^\/govuk-frontend\.min\.js(\.map)?$/.test(path) });
+  await app.register(fastifyStatic, { root: join(MOJ_DIST, 'moj'), prefix: '/moj/', decorateReply: false, allowedPath: (path) => /^\/moj-frontend\.min\.(css|js)$/.test(path) });
+  await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/static/', decorateReply: false, allowedPath: (path) => !path.startsWith('/scss/') });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

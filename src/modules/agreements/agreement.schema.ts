@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
-const isoDate = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Enter a real date');
+function isRealDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+/** One message per date field: missing, or not a real date. */
+const isoDate = (label: string) => z.string().trim().superRefine((value, ctx) => {
+  if (value === '' || value === '0000-00-00') ctx.addIssue({ code: 'custom', message: `Enter the ${label}` });
+  else if (!isRealDate(value)) ctx.addIssue({ code: 'custom', message: `The ${label} must be a real date` });
+});
 
 export const LEGAL_BASES = [
   'Crime and Disorder Act 1998 s.115',
@@ -21,9 +30,9 @@ export const ZAgreementSchema = z.object({
   fieldsShared: z.string().trim().min(3, 'List the fields shared').max(4000),
   retentionMonths: z.coerce.number({ message: 'Enter the retention period in months' }).int('Enter a whole number of months').min(1, 'Retention must be at least 1 month').max(600, 'Retention can be at most 600 months'),
   recordLevelExport: z.boolean().default(false),
-  startDate: isoDate,
-  reviewDate: isoDate,
-  endDate: isoDate.optional(),
+  startDate: isoDate('start date'),
+  reviewDate: isoDate('review date'),
+  endDate: isoDate('end date').optional(),
 }).superRefine((value, ctx) => {
   if (value.reviewDate < value.startDate) ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: 'The review date must be on or after the start date' });
   if (value.endDate && value.endDate < value.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'The end date must be on or after the start date' });
