@@ -7,6 +7,9 @@ import { runStats, runTokenCreate, runRetention, runPartnershipCreate, runUserCr
 import { inferIstvPeriod } from './istv-period.ts';
 import { LanternError } from '../shared/errors.ts';
 
+// The embedded database's exit hook ends the process with code 0; commands other than
+// `serve` therefore exit explicitly with their own code.
+let serving = false;
 const program = new Command();
 program.name('lantern').description('Lantern: one shared, lawful picture of community safety.').showHelpAfterError();
 
@@ -16,6 +19,7 @@ program.command('serve')
   .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
   .option('--demo', 'load the synthetic demo partnership when the database is empty')
   .action(async (options: { port: number; host: string; demo?: boolean }) => {
+    serving = true;
     await runServe(options);
   });
 
@@ -125,6 +129,8 @@ try {
     console.error(`lantern: ${error.message}`);
     process.exitCode = 2;
   } else {
-    throw error;
+    console.error(error);
+    process.exitCode = 70;
   }
 }
+if (!serving) process.exit(process.exitCode ?? 0);
