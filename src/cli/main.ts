@@ -7,8 +7,8 @@ import { runStats, runTokenCreate, runRetention, runPartnershipCreate, runUserCr
 import { inferIstvPeriod } from './istv-period.ts';
 import { LanternError } from '../shared/errors.ts';
 
-// The embedded database's exit hook ends the process with code 0; commands other than
-// `serve` therefore exit explicitly with their own code.
+// Commands other than `serve` exit as soon as they are done, with their own code, even if
+// a library leaves a timer or socket open.
 let serving = false;
 const program = new Command();
 program.name('lantern').description('Lantern: one shared, lawful picture of community safety.').showHelpAfterError();

