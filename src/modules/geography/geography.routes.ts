@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MultipartFile } from '@fastify/multipart';
-import type { Readable } from 'node:stream';
 import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
-import { LanternError } from '../../shared/errors.ts';
+import { eachUploadedFile, type UploadedFile } from '../../server/multipart.ts';
+import type { Db } from '../../db/connection.ts';
+import type { Actor } from '../../shared/authorization.ts';
+import { LanternError, notFoundOrNoAccess } from '../../shared/errors.ts';
 import { readImd, readPopulation, readWardLookup } from './area-csv.loader.ts';
 import type { AreaType } from './area.types.ts';
 import { readBoundaries } from './geojson.loader.ts';
@@ -17,25 +18,7 @@ const BOUNDARY_TYPES: Array<{ value: AreaType; text: string }> = [
   { value: 'lad', text: 'Local authorities (LADyyCD, LADyyNM)' },
 ];
 
-type GeographyUpload = { fields: Record<string, string>; file: Readable; fileName: string };
-
-/** Reads the fields that precede the file, and hands the file over as a stream. */
-async function readGeographyUpload(request: FastifyRequest): Promise<GeographyUpload> {
-  const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      fields[part.fieldname] = String(part.value);
-      continue;
-    }
-    const file = part as MultipartFile;
-    if (!file.filename) {
-      file.file.resume();
-      continue;
-    }
-    return { fields, file: file.file, fileName: file.filename };
-  }
-  throw new LanternError('invalid-input', 'Choose a file to upload.');
-}
+const GEOGRAPHY_FILES = ['boundaries', 'wards', 'population', 'deprivation'];
 
 export async function geographyRoutes(app: FastifyInstance) {
   const db = app.handle.db;
@@ -49,33 +32,15 @@ export async function geographyRoutes(app: FastifyInstance) {
 
   app.post('/admin/geography/:what', { preHandler: [pageAccess('geography:manage'), app.csrfProtection] }, async (request, reply) => {
     const { what } = request.params as { what: string };
+    if (!GEOGRAPHY_FILES.includes(what)) throw notFoundOrNoAccess();
     const actor = actorOf(request);
     try {
-      const upload = await readGeographyUpload(request);
-      let message: string;
-      if (what === 'boundaries') {
-        const type = upload.fields.type as AreaType;
-        if (!BOUNDARY_TYPES.some((t) => t.value === type)) throw new LanternError('invalid-input', 'Choose the type of area in the file.');
-        const filterProperty = upload.fields.filterProperty?.trim();
-        const filterValues = (upload.fields.filterValues ?? '').split(/[\s,]+/).filter(Boolean);
-        const records = await readBoundaries(upload.file, { type, ...(filterProperty && filterValues.length ? { filter: { property: filterProperty, values: filterValues } } : {}) });
-        const result = await loadBoundaries(db, actor, records, upload.fileName);
-        message = `Loaded ${result.areas} ${type} boundaries from ${upload.fileName}.`;
-      } else if (what === 'wards') {
-        const result = await loadWardLookup(db, actor, await readWardLookup(upload.file), upload.fileName);
-        message = `Linked ${result.lsoas} LSOAs to ${result.wards} wards in ${result.authorities} local authorit${result.authorities === 1 ? 'y' : 'ies'}.`;
-      } else if (what === 'population') {
-        const result = await loadPopulation(db, actor, await readPopulation(upload.file), upload.fileName);
-        message = `Population loaded for ${result.matched} LSOAs${result.missing ? `; ${result.missing} had no row in the file` : ''}.`;
-      } else if (what === 'deprivation') {
-        const result = await loadDeprivation(db, actor, await readImd(upload.file), upload.fileName);
-        message = `Deprivation loaded for ${result.matched} LSOAs${result.missing ? `; ${result.missing} had no row in the file` : ''}.`;
-      } else {
-        throw new LanternError('not-found-or-no-access', 'Not found, or you do not have access to it.');
-      }
+      let message = '';
+      await eachUploadedFile(request, async (upload) => {
+        message = await loadGeographyFile(db, actor, what, upload);
+      });
       return page(request, reply, { flash: message });
     } catch (error) {
-      if (error instanceof LanternError && error.code === 'not-found-or-no-access') throw error;
       if (error instanceof Error && (error.name === 'GeographyError' || error instanceof LanternError)) {
         return page(request, reply, { errors: [{ text: error.message, href: `#${what}`, field: what }] }, 422);
       }
@@ -95,4 +60,33 @@ export async function geographyRoutes(app: FastifyInstance) {
       throw error;
     }
   });
+}
+
+/** Reads one uploaded geography file of the kind the form is for and loads it; returns what to tell the user. */
+async function loadGeographyFile(db: Db, actor: Actor, what: string, upload: UploadedFile): Promise<string> {
+  switch (what) {
+    case 'boundaries': {
+      const type = upload.fields.type as AreaType;
+      if (!BOUNDARY_TYPES.some((t) => t.value === type)) throw new LanternError('invalid-input', 'Choose the type of area in the file.');
+      const filterProperty = upload.fields.filterProperty?.trim();
+      const filterValues = (upload.fields.filterValues ?? '').split(/[\s,]+/).filter(Boolean);
+      const records = await readBoundaries(upload.stream, { type, ...(filterProperty && filterValues.length ? { filter: { property: filterProperty, values: filterValues } } : {}) });
+      const result = await loadBoundaries(db, actor, records, upload.fileName);
+      return `Loaded ${result.areas} ${type} boundaries from ${upload.fileName}.`;
+    }
+    case 'wards': {
+      const result = await loadWardLookup(db, actor, await readWardLookup(upload.stream), upload.fileName);
+      return `Linked ${result.lsoas} LSOAs to ${result.wards} wards in ${result.authorities} local authorit${result.authorities === 1 ? 'y' : 'ies'}.`;
+    }
+    case 'population': {
+      const result = await loadPopulation(db, actor, await readPopulation(upload.stream), upload.fileName);
+      return `Population loaded for ${result.matched} LSOAs${result.missing ? `; ${result.missing} had no row in the file` : ''}.`;
+    }
+    case 'deprivation': {
+      const result = await loadDeprivation(db, actor, await readImd(upload.stream), upload.fileName);
+      return `Deprivation loaded for ${result.matched} LSOAs${result.missing ? `; ${result.missing} had no row in the file` : ''}.`;
+    }
+    default:
+      throw notFoundOrNoAccess();
+  }
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MultipartFile } from '@fastify/multipart';
 import { z } from 'zod';
 import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
-import { LanternError } from '../../shared/errors.ts';
+import { eachUploadedFile } from '../../server/multipart.ts';
 import { getSourceDetail, getSourceStatistics, getUploadReport, listRecentUploads, listSources } from './data.service.ts';
 import { importFile, type ImportResult } from './import.service.ts';
 import { ZUploadFieldsSchema, feedOptionsFromFields, SOURCE_KIND_LABELS } from './upload.schema.ts';
@@ -50,28 +49,16 @@ export async function dataRoutes(app: FastifyInstance) {
   });
 }
 
-/** Reads the form fields (which the form places before the files), then imports each file as it streams in. */
+/** Imports each file of the form in turn, as it streams in, each in its own transaction. */
 async function importMultipart(app: FastifyInstance, request: FastifyRequest): Promise<ImportResult[]> {
   const actor = actorOf(request);
-  const fields: Record<string, string> = {};
   const results: ImportResult[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === 'field') {
-      fields[part.fieldname] = String(part.value);
-      continue;
-    }
-    const file = part as MultipartFile;
-    if (!file.filename) {
-      file.file.resume();
-      continue;
-    }
+  await eachUploadedFile(request, async ({ stream, fileName, fields }) => {
     const form = ZUploadFieldsSchema.parse(fields);
     results.push(await importFile(app.handle, {
-      actor, partnershipId: actor.partnershipId, kind: form.kind, sourceSlug: form.source || undefined, fileName: file.filename,
-      input: file.file, mode: form.mode, channel: 'web', feed: feedOptionsFromFields(form, file.filename),
+      actor, partnershipId: actor.partnershipId, kind: form.kind, sourceSlug: form.source || undefined, fileName,
+      input: stream, mode: form.mode, channel: 'web', feed: feedOptionsFromFields(form, fileName),
     }));
-    if (file.file.truncated) throw new LanternError('invalid-input', `${file.filename} is larger than the 1 GB upload limit.`);
-  }
-  if (results.length === 0) throw new LanternError('invalid-input', 'Choose at least one file to upload.');
+  });
   return results;
 }

@@ -181,3 +181,11 @@ export async function deleteExpiredIncidents(db: Conn, partnershipId: number, ag
     SELECT source_id, count(*) AS deleted FROM gone GROUP BY source_id`.execute(db);
   return rows;
 }
+
+/** Quarantined rows have no trusted month, so they expire with the retention period counted from their upload. */
+export async function deleteExpiredQuarantine(db: Conn, partnershipId: number, agreementId: number, retentionMonths: number, today: string): Promise<number> {
+  const result = await sql`DELETE FROM quarantined_rows q USING uploads u
+    WHERE q.partnership_id = ${partnershipId} AND u.id = q.upload_id AND u.agreement_id = ${agreementId}
+      AND (u.finished_at::date + make_interval(months => ${retentionMonths})) <= ${today}::date`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

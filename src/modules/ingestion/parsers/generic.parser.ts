@@ -1,4 +1,4 @@
-import proj4 from 'proj4';
+import { fromBng } from '../../../shared/bng.ts';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ParsedIncident, ParsedRow, RowProblem } from '../incident.types.ts';
@@ -95,10 +95,6 @@ export const GENERIC_REASONS = {
   areaCode: 'not an ONS area code (a letter and eight digits, e.g. E01000001)',
 } as const;
 
-const BNG_TO_WGS84 = proj4(
-  '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs',
-  'WGS84',
-);
 const GSS_CODE = /^[EWSNK]\d{8}$/;
 /** Excel counts days from 1899-12-30 (the 1900 leap-year bug makes that the effective epoch). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
@@ -484,7 +480,7 @@ function fromGrid(eastingText: string, northingText: string): GridResult | null 
   if (Number.isNaN(n)) return { which: 'northing', reason: REASONS.notANumber };
   if (e < 0 || e > 700_000) return { which: 'easting', reason: GENERIC_REASONS.outsideGrid };
   if (n < 0 || n > 1_300_000) return { which: 'northing', reason: GENERIC_REASONS.outsideGrid };
-  const [lon, lat] = BNG_TO_WGS84.forward([e, n]) as [number, number];
+  const [lon, lat] = fromBng(e, n);
   if (!insideUk(lon, lat)) return { which: 'easting', reason: REASONS.outsideUk };
   return { lon: Math.round(lon * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6 };
 }
