@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { agreementRoutes } from '../modules/agreements/agreement.routes.ts';
 import { geographyRoutes } from '../modules/geography/geography.routes.ts';
 import { dataRoutes } from '../modules/ingestion/data.routes.ts';
+import { mappingRoutes } from '../modules/ingestion/mapping.routes.ts';
 import { ingestionApi } from '../modules/ingestion/ingestion.api.ts';
 import { adminRoutes } from '../modules/partnerships/admin.routes.ts';
 import { overviewRoutes } from './overview.routes.ts';
@@ -13,6 +14,7 @@ import { sessionRoutes } from './session.routes.ts';
 export async function registerRoutes(app: FastifyInstance, options: { secureCookies: boolean; signInAttempts: number }) {
   await app.register(sessionRoutes, options);
   await app.register(overviewRoutes);
+  await app.register(mappingRoutes);
   await app.register(dataRoutes);
   await app.register(agreementRoutes);
   await app.register(adminRoutes);

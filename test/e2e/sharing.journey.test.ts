@@ -119,3 +119,29 @@ describe('a data provider shares police data under an agreement', () => {
     await expectAccessible(page, 'refused upload report');
   });
 });
+
+describe('every other page passes axe', () => {
+  it('for the data provider: the incident-list mapping form and the source page', async () => {
+    for (const path of ['/data/sources/new', '/data/sources/police-uk', '/data']) {
+      await page.goto(`${base}${path}`);
+      await expectAccessible(page, path);
+    }
+  });
+
+  it('for the partnership admin: admin, agencies, users, geography, tokens and audit', async () => {
+    const context = await browser.newContext();
+    const admin = await context.newPage();
+    await admin.goto(`${base}/sign-in`);
+    await admin.getByLabel('Email address').fill(partnership.emails['partnership-admin']);
+    await admin.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.waitForURL(/\/overview/);
+    for (const path of ['/admin', '/admin/agencies', '/admin/users', '/admin/geography', '/admin/tokens', '/admin/audit']) {
+      await admin.goto(`${base}${path}`);
+      expect(await admin.locator('h1').textContent(), path).toBeTruthy();
+      await expectAccessible(admin, path);
+    }
+    await admin.getByRole('link', { name: 'Admin' }).first().click();
+    await context.close();
+  });
+});

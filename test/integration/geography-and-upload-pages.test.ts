@@ -91,4 +91,28 @@ describe('geography and upload pages', () => {
     expect(source.statusCode).toBe(200);
     expect(source.body).toContain('Apr 2025');
   });
+
+  it('adds an incident list with its column mapping through the form, then takes its files through the upload page', async () => {
+    await buildAgreement(handle, p, { title: 'Council ASB', partyAgencyIds: [p.agencies.police], datasets: ['council-asb'] });
+    const browser = new Browser(app);
+    await browser.signIn(p.emails['data-provider'], TEST_PASSWORD);
+    await browser.get('/data/sources/new');
+    const incomplete = await browser.post('/data/sources/mapping', { existing: 'no', slug: 'council-asb', name: 'Council ASB', dateFormat: 'dmy' });
+    expect(incomplete.statusCode).toBe(400);
+    expect(incomplete.body).toContain('map a date-and-time column');
+    const saved = await browser.post('/data/sources/mapping', {
+      existing: 'no', slug: 'council-asb', name: 'Council ASB', dateTime: 'Reported', dateFormat: 'dmy', category: 'Category', reference: 'Reference',
+      location: 'Location', easting: 'Easting', northing: 'Northing', keep: 'Status', taxonomyDefault: 'asb', taxonomyMap: 'Graffiti = criminal-damage-arson',
+    });
+    expect(saved.statusCode, saved.body).toBe(302);
+    const edit = await browser.get('/data/sources/council-asb/mapping');
+    expect(edit.body).toContain('Graffiti = criminal-damage-arson');
+    await browser.get('/data/upload');
+    const file = (await readdir(join(dir, 'council-asb'))).filter((f) => f.endsWith('.csv')).sort()[0]!;
+    const content = readFileSync(join(dir, 'council-asb', file));
+    const response = await browser.postMultipart('/data/upload', multipartBody({ kind: 'incidents', source: 'council-asb', mode: 'all-or-nothing' }, [{ name: 'files', fileName: file, content, type: 'text/csv' }]), { accept: 'application/json' });
+    expect(response.statusCode, response.body).toBe(200);
+    const expected = (parse(content, { columns: true, bom: true }) as unknown[]).length;
+    expect(response.json().results[0]).toMatchObject({ status: 'imported', imported: expected, source: 'council-asb' });
+  });
 });

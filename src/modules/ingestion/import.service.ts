@@ -123,6 +123,8 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       callback(null, chunk);
     },
   }));
+  // pipe() does not pass errors on: an aborted upload must end the parse (and roll back).
+  request.input.once('error', (error) => counted.destroy(error));
 
   const client = await handle.pool.connect();
   const tx = kyselyOnClient(client);
@@ -146,6 +148,8 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
 
   try {
     await client.query('BEGIN');
+    // A sender that stalls mid-file must not hold the transaction (and its locks) for ever.
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = '15min'`);
     uploadId = await repo.nextUploadId(tx);
     await repo.insertUpload(tx, {
       id: uploadId, partnership_id: partnershipId, source_id: source.id, agency_id: agencyOf(actor), agreement_id: agreement.id,
