@@ -14,7 +14,10 @@ const SAMPLE = 20;
  */
 export class FindingsCollector {
   private readonly kind: SourceKind;
+  // Keyed by the first 16 characters of the id (64 bits of a police.uk hash): a million
+  // full ids would cost hundreds of megabytes. The full id is kept once it repeats.
   private readonly refs = new Map<string, number>();
+  private readonly repeatedRefs = new Map<string, string>();
   private readonly identical = new Map<string, { count: number; line: number }>();
   private readonly noLocationLines: number[] = [];
   private readonly outsideLines: number[] = [];
@@ -31,7 +34,10 @@ export class FindingsCollector {
 
   observe(incident: ParsedIncident, status: LocationStatus, categoryMapped: boolean): void {
     if (incident.sourceRef) {
-      this.refs.set(incident.sourceRef, (this.refs.get(incident.sourceRef) ?? 0) + 1);
+      const key = incident.sourceRef.slice(0, 16);
+      const count = (this.refs.get(key) ?? 0) + 1;
+      this.refs.set(key, count);
+      if (count === 2) this.repeatedRefs.set(key, incident.sourceRef);
     } else if (this.kind === 'police-uk') {
       const key = `${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`;
       const seen = this.identical.get(key);
@@ -51,7 +57,7 @@ export class FindingsCollector {
       findings.push({
         kind: 'shared-crime-id',
         summary: `${sharedRefs.length} Crime ID${sharedRefs.length === 1 ? ' is' : 's are'} shared by ${rows} rows (usually one crime recorded at two locations). All rows are kept.`,
-        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map(([id, count]) => ({ id, count })) },
+        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map(([key, count]) => ({ id: this.repeatedRefs.get(key) ?? key, count })) },
         rowCount: rows,
       });
     }

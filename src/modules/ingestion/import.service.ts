@@ -60,6 +60,7 @@ export type ImportResult = {
 };
 
 const MAX_LISTED_PROBLEMS = 1000;
+const COPY_BLOCK_CHARS = 256 * 1024;
 const DEFAULT_SLUGS: Partial<Record<SourceKind, { slug: string; name: string }>> = {
   'police-uk': { slug: 'police-uk', name: 'Police recorded crime and ASB (police.uk)' },
   istv: { slug: 'istv', name: 'A&E assault attendances (ISTV)' },
@@ -168,6 +169,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
     // Once a row is refused in all-or-nothing mode nothing will be kept, so stop writing
     // but keep reading to report every problem in the file.
     let writing = true;
+    let pending = '';
 
     try {
       const parsed = openFeedParser(request.kind, counted, feed);
@@ -200,10 +202,17 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
           incident.locationDesc, incident.lon, incident.lat, place.easting, place.northing, place.status,
           place.lsoa11Id, place.lsoa21Id, place.wardId, place.ladId, attributesJson(incident),
         ]);
-        if (!copy.write(line)) await once(copy, 'drain');
-        if (copyFailed) throw copyFailed;
+        // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
+        pending += line;
+        if (pending.length >= COPY_BLOCK_CHARS) {
+          const block = pending;
+          pending = '';
+          if (!copy.write(block)) await once(copy, 'drain');
+          if (copyFailed) throw copyFailed;
+        }
       }
       encoding = parsed.encoding();
+      if (writing && pending) copy.write(pending);
       copy.end();
       await copyDone;
     } catch (error) {
