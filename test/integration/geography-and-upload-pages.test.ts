@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
 import { writeDemoFiles } from '../../src/modules/demo/demo-files.generator.ts';
+import { importFile } from '../../src/modules/ingestion/import.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
 import { Browser, buildTestApp, multipartBody } from '../support/http.ts';
@@ -114,5 +116,20 @@ describe('geography and upload pages', () => {
     expect(response.statusCode, response.body).toBe(200);
     const expected = (parse(content, { columns: true, bom: true }) as unknown[]).length;
     expect(response.json().results[0]).toMatchObject({ status: 'imported', imported: expected, source: 'council-asb' });
+  });
+
+  it('hides small counts from everyone but analysts on the source page', async () => {
+    // Three rows for January 2024: a month whose count must not be shown outside the analyst role.
+    const header = 'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
+    const rows = [1, 2, 3].map(() => ',2024-01,Test Police,Test Police,,,No Location,,,Anti-social behaviour,,');
+    const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: 'small.csv', input: Readable.from([Buffer.from([header, ...rows].join('\n'))]), channel: 'cli' });
+    expect(result.imported).toBe(3);
+    const january = (html: string) => /Jan 2024<\/th>\s*<td[^>]*>([^<]*(?:<span[^>]*>[^<]*<\/span>)?)/.exec(html)?.[1]?.trim();
+    const provider = new Browser(app);
+    await provider.signIn(p.emails['data-provider'], TEST_PASSWORD);
+    expect(january((await provider.get('/data/sources/police-uk')).body)).toContain('[c]');
+    const analyst = new Browser(app);
+    await analyst.signIn(p.emails.analyst, TEST_PASSWORD);
+    expect(january((await analyst.get('/data/sources/police-uk')).body)).toBe('3');
   });
 });

@@ -1,5 +1,7 @@
 import type { Db } from '../../db/connection.ts';
-import { requireAccess, type Actor } from '../../shared/authorization.ts';
+import { can, requireAccess, type Actor } from '../../shared/authorization.ts';
+import { suppressGroup } from '../../shared/suppression.ts';
+import { findPartnershipById } from '../partnerships/partnership.repository.ts';
 import { notFoundOrNoAccess } from '../../shared/errors.ts';
 import * as repo from './ingestion.repository.ts';
 
@@ -20,7 +22,35 @@ export async function getSourceDetail(db: Db, actor: Actor, slug: string) {
     repo.sourceStatistics(db, partnershipId),
   ]);
   const mapping = source.kind === 'incidents' ? await repo.findMapping(db, partnershipId, source.id) : null;
-  return { source, months: withGaps(months), categories, uploads, totals: stats.find((s) => s.source_id === source.id)!, mapping };
+  const totals = stats.find((s) => s.source_id === source.id)!;
+  if (can(actor, 'incidents:read-records')) {
+    return { source, months: withGaps(months).map(unsuppressed), categories: categories.map(unsuppressed), uploads, totals, mapping, suppressionThreshold: null };
+  }
+  // Outside the analyst role, small counts are hidden, with secondary suppression against the published totals.
+  const threshold = (await findPartnershipById(db, partnershipId))!.suppression_threshold;
+  return {
+    source, uploads, totals, mapping, suppressionThreshold: threshold,
+    months: suppressColumns(withGaps(months), ['rows', 'without_location', 'outside_area'], threshold),
+    categories: suppressColumns(categories, ['rows'], threshold),
+  };
+}
+
+type Shown = { value: number | null; suppressed: boolean };
+
+function unsuppressed<T extends Record<string, unknown>>(row: T): T & { shown: Record<string, Shown> } {
+  const shown: Record<string, Shown> = {};
+  for (const [key, value] of Object.entries(row)) if (typeof value === 'number') shown[key] = { value, suppressed: false };
+  return { ...row, shown };
+}
+
+/** Each column is a group whose total is published elsewhere on the page. */
+function suppressColumns<T extends Record<string, unknown>>(rows: T[], columns: string[], threshold: number): Array<T & { shown: Record<string, Shown> }> {
+  const out = rows.map(unsuppressed);
+  for (const column of columns) {
+    const cells = suppressGroup(rows.map((r) => Number(r[column] ?? 0)), threshold);
+    cells.forEach((cell, i) => { out[i]!.shown[column] = { value: cell.value, suppressed: cell.suppressed }; });
+  }
+  return out;
 }
 
 export async function listRecentUploads(db: Db, actor: Actor, limit = 50) {
