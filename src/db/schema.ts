@@ -129,7 +129,7 @@ export type UploadsTable = {
   file_name: string;
   sha256: string;
   mode: 'all-or-nothing' | 'quarantine';
-  status: 'imported' | 'refused';
+  status: 'imported' | 'refused' | 'withdrawn';
   rows_total: number;
   rows_imported: number;
   rows_replaced: number;
@@ -141,6 +141,9 @@ export type UploadsTable = {
   report: Json;
   started_at: Date;
   finished_at: CreatedAt;
+  withdrawn_at: Date | null;
+  withdrawn_by: number | null;
+  rows_withdrawn: Generated<number>;
 };
 
 export type IncidentsTable = {

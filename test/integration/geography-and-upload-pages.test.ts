@@ -132,4 +132,30 @@ describe('geography and upload pages', () => {
     await analyst.signIn(p.emails.analyst, TEST_PASSWORD);
     expect(january((await analyst.get('/data/sources/police-uk')).body)).toBe('3');
   });
+
+  it('lets the sending agency withdraw an upload, deleting its rows and auditing it; other agencies cannot', async () => {
+    const header = 'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
+    const rows = [1, 2, 3, 4, 5, 6].map(() => ',2023-07,Mistake Police,Mistake Police,,,No Location,,,Anti-social behaviour,,');
+    const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: 'mistake.csv', input: Readable.from([Buffer.from([header, ...rows].join('\n'))]), channel: 'cli' });
+    const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents WHERE upload_id = ${result.uploadId}`.execute(handle.db)).rows[0]!.n;
+    expect(await count()).toBe(6);
+    const admin = new Browser(app);
+    await admin.signIn(p.emails['partnership-admin'], TEST_PASSWORD);
+    const outsider = await buildPartnership(handle, { slug: 'outsider' });
+    const stranger = new Browser(app);
+    await stranger.signIn(outsider.emails['partnership-admin'], TEST_PASSWORD);
+    await stranger.get('/overview');
+    expect((await stranger.post(`/data/uploads/${result.uploadId}/withdraw`, {})).statusCode).toBe(404);
+    expect(await count()).toBe(6);
+    const provider = new Browser(app);
+    await provider.signIn(p.emails['data-provider'], TEST_PASSWORD);
+    const report = await provider.get(`/data/uploads/${result.uploadId}`);
+    expect(report.body).toContain('Withdraw upload');
+    expect((await provider.post(`/data/uploads/${result.uploadId}/withdraw`, {})).statusCode).toBe(302);
+    expect(await count()).toBe(0);
+    expect((await provider.get(`/data/uploads/${result.uploadId}`)).body).toContain('Withdrawn on');
+    const { rows: audit } = await sql<{ detail: { deleted: number } }>`SELECT detail FROM audit_events WHERE partnership_id = ${p.id} AND action = 'upload.withdraw'`.execute(handle.db);
+    expect(audit.map((a) => a.detail.deleted)).toEqual([6]);
+    expect((await provider.post(`/data/uploads/${result.uploadId}/withdraw`, {})).statusCode).toBe(409);
+  });
 });

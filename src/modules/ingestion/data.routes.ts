@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
 import { eachUploadedFile } from '../../server/multipart.ts';
-import { getSourceDetail, getSourceStatistics, getUploadReport, listRecentUploads, listSources } from './data.service.ts';
+import { getSourceDetail, getSourceStatistics, getUploadReport, listRecentUploads, listSources, withdrawUpload } from './data.service.ts';
 import { importFile, type ImportResult } from './import.service.ts';
 import { ZUploadFieldsSchema, feedOptionsFromFields, SOURCE_KIND_LABELS } from './upload.schema.ts';
 
@@ -26,6 +26,12 @@ export async function dataRoutes(app: FastifyInstance) {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
     const report = await getUploadReport(db, actorOf(request), id);
     return renderPage(request, reply, 'data/upload-report.njk', { title: `Upload: ${report.upload.file_name}`, ...report });
+  });
+
+  app.post('/data/uploads/:id/withdraw', { preHandler: pageAccess('data:upload'), preValidation: app.csrfProtection }, async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
+    await withdrawUpload(db, actorOf(request), id);
+    return reply.redirect(`/data/uploads/${id}`);
   });
 
   app.get('/data/upload', { preHandler: pageAccess('data:upload') }, async (request, reply) => {

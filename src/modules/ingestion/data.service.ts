@@ -2,7 +2,8 @@ import type { Db } from '../../db/connection.ts';
 import { can, requireAccess, type Actor } from '../../shared/authorization.ts';
 import { suppressGroup } from '../../shared/suppression.ts';
 import { findPartnershipById } from '../partnerships/partnership.repository.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
+import { LanternError, notFoundOrNoAccess } from '../../shared/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './ingestion.repository.ts';
 
 /** What has been shared, per source: the `lantern stats` figures and the Data page. */
@@ -88,4 +89,20 @@ function withGaps(months: Array<{ month: string; rows: number; without_location:
     if (key >= last) break;
   }
   return out;
+}
+
+/**
+ * Withdraws an upload sent by mistake: its rows still held are deleted and it stays in the
+ * history as withdrawn. Only its own agency (or a partnership admin) may withdraw it.
+ */
+export async function withdrawUpload(db: Db, actor: Actor, uploadId: number): Promise<{ deleted: number }> {
+  const partnershipId = requireAccess(actor, 'data:upload', actor.partnershipId);
+  return db.transaction().execute(async (tx) => {
+    const upload = await repo.findUploadForUpdate(tx, partnershipId, uploadId);
+    if (!upload || (upload.agency_id !== actor.agencyId && actor.role !== 'partnership-admin')) throw notFoundOrNoAccess();
+    if (upload.status !== 'imported') throw new LanternError('conflict', `This upload is ${upload.status}: there is nothing to withdraw.`);
+    const deleted = await repo.withdrawUpload(tx, partnershipId, uploadId, actor.userId);
+    await recordAudit(tx, actor, { action: 'upload.withdraw', recordType: 'upload', recordId: uploadId, detail: { file: upload.file_name, deleted } });
+    return { deleted };
+  });
 }

@@ -45,7 +45,17 @@ export type UploadValues = {
 };
 
 export async function insertUpload(db: Conn, values: UploadValues) {
-  await db.insertInto('uploads').values({ ...values, report: JSON.stringify(values.report) }).execute();
+  await db.insertInto('uploads').values({ ...values, report: JSON.stringify(values.report), withdrawn_at: null, withdrawn_by: null }).execute();
+}
+
+/** Deletes the rows an upload still holds (some may have been replaced since) and marks it withdrawn. */
+export async function withdrawUpload(db: Conn, partnershipId: number, uploadId: number, userId: number | null): Promise<number> {
+  const deleted = await db.deleteFrom('incidents').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).executeTakeFirst();
+  await db.deleteFrom('quarantined_rows').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
+  const rows = Number(deleted.numDeletedRows);
+  await db.updateTable('uploads').set({ status: 'withdrawn', withdrawn_at: new Date(), withdrawn_by: userId, rows_withdrawn: rows })
+    .where('partnership_id', '=', partnershipId).where('id', '=', uploadId).execute();
+  return rows;
 }
 
 export async function updateUpload(db: Conn, id: number, values: Partial<Omit<UploadValues, 'id'>>) {
@@ -86,6 +96,10 @@ export async function insertFindings(db: Conn, partnershipId: number, uploadId: 
   await db.insertInto('data_quality_findings').values(findings.map((f) => ({
     partnership_id: partnershipId, upload_id: uploadId, kind: f.kind, summary: f.summary, detail: JSON.stringify(f.detail), row_count: f.rowCount,
   }))).execute();
+}
+
+export async function findUploadForUpdate(db: Conn, partnershipId: number, uploadId: number) {
+  return db.selectFrom('uploads').select(['id', 'status', 'agency_id', 'file_name', 'source_id']).where('partnership_id', '=', partnershipId).where('id', '=', uploadId).forUpdate().executeTakeFirst();
 }
 
 export async function findUpload(db: Conn, partnershipId: number, uploadId: number) {
