@@ -62,6 +62,8 @@ describe('a data provider shares police data under an agreement', () => {
   });
 
   it('is told an upload needs an agreement, then records one', async () => {
+    await page.goto(`${base}/data/upload`);
+    expect(await page.locator('.govuk-inset-text').textContent()).toContain('no data-sharing agreement in force');
     await page.goto(`${base}/data/agreements`);
     expect(await page.locator('.govuk-inset-text').textContent()).toContain('No agreements yet');
     await page.getByRole('button', { name: 'Record an agreement' }).click();
@@ -92,6 +94,7 @@ describe('a data provider shares police data under an agreement', () => {
 
   it('uploads a police.uk file and sees the summary', async () => {
     await page.goto(`${base}/data/upload`);
+    expect(await page.locator('[data-testid="open-datasets"]').textContent()).toContain('police-uk under “Police recorded crime to the CSP”');
     await expectAccessible(page, 'upload form');
     await page.getByLabel('police.uk street-level crime').check();
     await page.getByLabel('Files').setInputFiles(policeFile);

@@ -58,3 +58,12 @@ export async function findPartiesOfActiveAgreements(db: Conn, partnershipId: num
     .where((eb) => eb.or([eb('agreements.end_date', 'is', null), eb('agreements.end_date', '>=', today)]))
     .orderBy('agreements.id').orderBy('agencies.id').execute();
 }
+
+export async function listAgreementsOfAgency(db: Conn, partnershipId: number, agencyId: number) {
+  return db.selectFrom('agreements')
+    .innerJoin('agreement_parties', 'agreement_parties.agreement_id', 'agreements.id')
+    .select(['agreements.id', 'agreements.title', 'agreements.datasets', 'agreements.start_date', 'agreements.end_date'])
+    .where('agreements.partnership_id', '=', partnershipId)
+    .where('agreement_parties.agency_id', '=', agencyId)
+    .orderBy('agreements.title').execute();
+}

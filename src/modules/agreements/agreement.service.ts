@@ -85,3 +85,15 @@ export async function resolveUploadingAgency(db: Db, partnershipId: number, data
   }
   throw new LanternError('invalid-input', `Several agencies share "${dataset}" (${distinct.map((p) => p.name).join(', ')}): name one with --agency.`);
 }
+
+/** What the actor's agency may upload today, and under which agreement: shown on the upload page. */
+export async function listDatasetsOpenToAgency(db: Db, actor: Actor): Promise<Array<{ dataset: string; agreement: string; endDate: string | null }>> {
+  const partnershipId = requireAccess(actor, 'data:upload', actor.partnershipId);
+  if (actor.agencyId == null) return [];
+  const today = todayIso();
+  const agreements = await repo.listAgreementsOfAgency(db, partnershipId, actor.agencyId);
+  return agreements
+    .filter((a) => agreementStatus(a, today) === 'active')
+    .flatMap((a) => a.datasets.map((dataset) => ({ dataset, agreement: a.title, endDate: a.end_date })))
+    .sort((a, b) => a.dataset.localeCompare(b.dataset));
+}

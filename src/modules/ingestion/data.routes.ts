@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { listDatasetsOpenToAgency } from '../agreements/agreement.service.ts';
 import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
 import { eachUploadedFile } from '../../server/multipart.ts';
@@ -35,10 +36,11 @@ export async function dataRoutes(app: FastifyInstance) {
   });
 
   app.get('/data/upload', { preHandler: pageAccess('data:upload') }, async (request, reply) => {
-    const sources = await listSources(db, actorOf(request));
+    const actor = actorOf(request);
+    const [sources, open] = await Promise.all([listSources(db, actor), listDatasetsOpenToAgency(db, actor)]);
     const query = request.query as { kind?: string };
     return renderPage(request, reply, 'data/upload.njk', {
-      title: 'Upload data', kind: query.kind ?? 'police-uk', genericSources: sources.filter((s) => s.kind === 'incidents'),
+      title: 'Upload data', kind: query.kind ?? 'police-uk', genericSources: sources.filter((s) => s.kind === 'incidents'), open,
     });
   });
 
