@@ -96,6 +96,18 @@ describe.skipIf(!hasSharedData)('police.uk import of the real City of London fil
     expect(audit.rows[0]!.n).toBe(files.length);
   });
 
+  it('keeps on each row only what nothing else records: context, and the LSOA name of rows placed outside the City', async () => {
+    const withContext = raw.filter((r) => r.Context !== '').length;
+    const { rows } = await sql<{ context: number; outside_named: number; outside_with_name_in_file: number }>`SELECT
+      count(*) FILTER (WHERE attributes ? 'context')::int AS context,
+      count(*) FILTER (WHERE location_status = 'outside-area' AND attributes ? 'lsoaName')::int AS outside_named,
+      count(*) FILTER (WHERE location_status = 'located' AND attributes ? 'lsoaName')::int AS outside_with_name_in_file
+      FROM incidents WHERE partnership_id = ${p.id}`.execute(handle.db);
+    expect(rows[0]!.context).toBe(withContext);
+    expect(rows[0]!.outside_named).toBe(first.reduce((s, r) => s + r.outsideArea, 0));
+    expect(rows[0]!.outside_with_name_in_file).toBe(0);
+  });
+
   it('records provenance on every row', async () => {
     const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents i JOIN uploads u ON u.id = i.upload_id
       WHERE i.partnership_id = ${p.id} AND u.agency_id = ${p.agencies.police} AND u.agreement_id IS NOT NULL AND u.status = 'imported'`.execute(handle.db);

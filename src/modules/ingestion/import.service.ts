@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Transform, type Readable } from 'node:stream';
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { kyselyOnClient } from '../../db/connection.ts';
-import type { SourceKind } from '../../db/schema.ts';
+import type { LocationStatus, SourceKind } from '../../db/schema.ts';
 import { requireAccess, type Actor } from '../../shared/authorization.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -61,6 +61,7 @@ export type ImportResult = {
 
 const MAX_LISTED_PROBLEMS = 1000;
 const COPY_BLOCK_CHARS = 256 * 1024;
+const COPY_QUEUE_CHARS = 16 * COPY_BLOCK_CHARS;
 const DEFAULT_SLUGS: Partial<Record<SourceKind, { slug: string; name: string }>> = {
   'police-uk': { slug: 'police-uk', name: 'Police recorded crime and ASB (police.uk)' },
   istv: { slug: 'istv', name: 'A&E assault attendances (ISTV)' },
@@ -200,14 +201,17 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
           ...prefix, incident.batchKey, incident.line, incident.sourceRef, `${incident.month}-01`,
           incident.occurredAt ? incident.occurredAt.toISOString() : null, category.code, incident.sourceCategory, incident.outcome,
           incident.locationDesc, incident.lon, incident.lat, place.easting, place.northing, place.status,
-          place.lsoa11Id, place.lsoa21Id, place.wardId, place.ladId, attributesJson(incident),
+          place.lsoa11Id, place.lsoa21Id, place.wardId, place.ladId, attributesJson(request.kind, incident, place.status),
         ]);
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
         pending += line;
         if (pending.length >= COPY_BLOCK_CHARS) {
           const block = pending;
           pending = '';
-          if (!copy.write(block)) await once(copy, 'drain');
+          copy.write(block);
+          // Let a few blocks queue so that parsing the next ones overlaps with PostgreSQL
+          // storing these; wait only when the queue grows, to keep memory bounded.
+          if (copy.writableLength > COPY_QUEUE_CHARS) await once(copy, 'drain');
           if (copyFailed) throw copyFailed;
         }
       }
@@ -332,10 +336,25 @@ function categoryMapper(kind: SourceKind, saved: Map<string, string>, taxonomy?:
   };
 }
 
-function attributesJson(incident: ParsedIncident): string | null {
-  for (const key in incident.attributes) {
-    if (incident.attributes[key] != null) return JSON.stringify(incident.attributes);
+/**
+ * The attributes worth storing: what the row says that nothing else keeps. For police.uk
+ * the force is in the batch key, "falls within" usually repeats it, and the LSOA name is
+ * the name of the area the row was placed in; keeping them on every row cost a third of
+ * the import's database time (BENCHMARKS.md). Most rows therefore store none.
+ */
+function attributesJson(kind: SourceKind, incident: ParsedIncident, status: LocationStatus): string | null {
+  const attributes = incident.attributes;
+  let kept: Record<string, string> | null = null;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value == null) continue;
+    if (kind === 'police-uk') {
+      if (key === 'reportedBy') continue;
+      if (key === 'fallsWithin' && value === attributes.reportedBy) continue;
+      if (key === 'lsoaName' && status === 'located') continue;
+    }
+    (kept ??= {})[key] = value;
   }
-  return null;
+  return kept ? JSON.stringify(kept) : null;
 }
 
