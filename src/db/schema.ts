@@ -172,6 +172,8 @@ export type IncidentsTable = {
   attributes: Json | null;
 };
 
+export type BatchesTable = { partnership_id: number; source_id: number; batch_key: string; upload_id: number };
+
 export type QuarantinedRowsTable = {
   id: Generated<string>;
   partnership_id: number;
@@ -223,6 +225,7 @@ export type Database = {
   category_map: CategoryMapTable;
   uploads: UploadsTable;
   incidents: IncidentsTable;
+  batches: BatchesTable;
   quarantined_rows: QuarantinedRowsTable;
   data_quality_findings: DataQualityFindingsTable;
   audit_events: AuditEventsTable;

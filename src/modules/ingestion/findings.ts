@@ -5,6 +5,12 @@ import type { ParsedIncident } from './incident.types.ts';
 export type Finding = { kind: string; summary: string; detail: Record<string, unknown>; rowCount: number };
 
 const SAMPLE = 20;
+const POLICE_ID = /^[0-9a-f]{64}$/;
+
+/** A copy of the string that does not point into the (large) text it was cut from. */
+function detached(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
 
 /**
  * Watches the rows of one upload for what an analyst should know about: rows that share a
@@ -14,10 +20,12 @@ const SAMPLE = 20;
  */
 export class FindingsCollector {
   private readonly kind: SourceKind;
-  // Keyed by the first 16 characters of the id (64 bits of a police.uk hash): a million
-  // full ids would cost hundreds of megabytes. The full id is kept once it repeats.
-  private readonly refs = new Map<string, number>();
-  private readonly repeatedRefs = new Map<string, string>();
+  // Keyed by the first 52 bits of a police.uk id as a number (a million full ids would
+  // cost hundreds of megabytes, and a substring key would keep the whole input chunk it
+  // was cut from alive). Other sources' references are copied out. The full id is kept
+  // once it repeats.
+  private readonly refs = new Map<number | string, number>();
+  private readonly repeatedRefs = new Map<number | string, string>();
   private readonly identical = new Map<string, { count: number; line: number }>();
   private readonly noLocationLines: number[] = [];
   private readonly outsideLines: number[] = [];
@@ -34,12 +42,13 @@ export class FindingsCollector {
 
   observe(incident: ParsedIncident, status: LocationStatus, categoryMapped: boolean): void {
     if (incident.sourceRef) {
-      const key = incident.sourceRef.slice(0, 16);
+      const ref = incident.sourceRef;
+      const key = POLICE_ID.test(ref) ? Number.parseInt(ref.slice(0, 13), 16) : detached(ref);
       const count = (this.refs.get(key) ?? 0) + 1;
       this.refs.set(key, count);
-      if (count === 2) this.repeatedRefs.set(key, incident.sourceRef);
+      if (count === 2) this.repeatedRefs.set(key, detached(ref));
     } else if (this.kind === 'police-uk') {
-      const key = `${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`;
+      const key = detached(`${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`);
       const seen = this.identical.get(key);
       if (seen) seen.count++;
       else this.identical.set(key, { count: 1, line: incident.line });
@@ -57,7 +66,7 @@ export class FindingsCollector {
       findings.push({
         kind: 'shared-crime-id',
         summary: `${sharedRefs.length} Crime ID${sharedRefs.length === 1 ? ' is' : 's are'} shared by ${rows} rows (usually one crime recorded at two locations). All rows are kept.`,
-        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map(([key, count]) => ({ id: this.repeatedRefs.get(key) ?? key, count })) },
+        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map(([key, count]) => ({ id: this.repeatedRefs.get(key) ?? String(key), count })) },
         rowCount: rows,
       });
     }

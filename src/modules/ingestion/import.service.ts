@@ -232,7 +232,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       refusedMessage = `${stats.rejected} row${stats.rejected === 1 ? '' : 's'} failed validation, so nothing was imported. Correct the rows listed, or import the valid rows and quarantine the rest.`;
       await client.query('ROLLBACK');
     } else {
-      const replaced = await repo.deleteReplacedBatches(tx, partnershipId, source.id, [...batchKeys], uploadId);
+      const replaced = await repo.replaceBatches(tx, partnershipId, source.id, [...batchKeys], uploadId);
       await repo.insertQuarantinedRows(tx, partnershipId, uploadId, quarantine);
       const allFindings = findings.finish(stats);
       await repo.insertFindings(tx, partnershipId, uploadId, allFindings);

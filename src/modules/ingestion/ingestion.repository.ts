@@ -53,6 +53,7 @@ export async function withdrawUpload(db: Conn, partnershipId: number, uploadId: 
   const deleted = await db.deleteFrom('incidents').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).executeTakeFirst();
   await db.deleteFrom('quarantined_rows').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
   const rows = Number(deleted.numDeletedRows);
+  await db.deleteFrom('batches').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
   await db.updateTable('uploads').set({ status: 'withdrawn', withdrawn_at: new Date(), withdrawn_by: userId, rows_withdrawn: rows })
     .where('partnership_id', '=', partnershipId).where('id', '=', uploadId).execute();
   return rows;
@@ -74,13 +75,24 @@ export function openIncidentCopy(client: pg.PoolClient): Writable {
   return client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS.join(', ')}) FROM STDIN`));
 }
 
-/** Removes the earlier rows of the batches this upload re-sent. Returns how many were replaced. */
-export async function deleteReplacedBatches(db: Conn, partnershipId: number, sourceId: number, batchKeys: string[], uploadId: number): Promise<number> {
+/**
+ * Removes the earlier rows of the batches this upload re-sent (those held by other
+ * uploads), and records this upload as the holder of its batches. Returns how many rows
+ * were replaced.
+ */
+export async function replaceBatches(db: Conn, partnershipId: number, sourceId: number, batchKeys: string[], uploadId: number): Promise<number> {
   if (batchKeys.length === 0) return 0;
-  const result = await db.deleteFrom('incidents')
-    .where('partnership_id', '=', partnershipId).where('source_id', '=', sourceId)
-    .where('batch_key', 'in', batchKeys).where('upload_id', '<>', uploadId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const { numAffectedRows } = await sql`
+    WITH previous AS (
+      SELECT upload_id, batch_key FROM batches
+      WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${batchKeys}::text[]) AND upload_id <> ${uploadId})
+    DELETE FROM incidents i USING previous p
+    WHERE i.upload_id = p.upload_id AND i.batch_key = p.batch_key AND i.partnership_id = ${partnershipId}`.execute(db);
+  await db.insertInto('batches')
+    .values(batchKeys.map((batch_key) => ({ partnership_id: partnershipId, source_id: sourceId, batch_key, upload_id: uploadId })))
+    .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'batch_key']).doUpdateSet({ upload_id: uploadId }))
+    .execute();
+  return Number(numAffectedRows ?? 0);
 }
 
 export async function insertQuarantinedRows(db: Conn, partnershipId: number, uploadId: number, rows: Array<{ line: number; problems: unknown; raw: unknown }>) {
