@@ -1,8 +1,13 @@
 /**
  * The default partnership taxonomy: categories that span sources, so that police
  * violence, A&E assaults and ambulance assault call-outs can be counted together while
- * each row keeps the source's own category. Partnerships can add categories and remap.
+ * each row keeps the source's own category. An incident list's column mapping says where
+ * its own categories fall (a default and exceptions).
  */
+import type { POLICE_UK_CRIME_TYPES } from './parsers/police-uk.parser.ts';
+
+type PoliceUkCrimeType = (typeof POLICE_UK_CRIME_TYPES)[number];
+
 export const DEFAULT_CATEGORIES: ReadonlyArray<{ code: string; label: string }> = [
   { code: 'violence', label: 'Violence (including sexual offences)' },
   { code: 'asb', label: 'Anti-social behaviour' },
@@ -18,7 +23,8 @@ export const DEFAULT_CATEGORIES: ReadonlyArray<{ code: string; label: string }> 
   { code: 'other', label: 'Other' },
 ];
 
-export const POLICE_UK_CRIME_TYPES: Readonly<Record<string, string>> = {
+/** Where each of the 14 police.uk crime types falls in the default taxonomy (typed so that none is missed). */
+export const POLICE_UK_CATEGORY_MAP: Readonly<Record<PoliceUkCrimeType, string>> = {
   'Anti-social behaviour': 'asb',
   'Bicycle theft': 'theft',
   Burglary: 'burglary',

@@ -4,7 +4,7 @@ import { requireAccess, type Actor } from '../../shared/authorization.ts';
 import { LanternError, notFoundOrNoAccess } from '../../shared/errors.ts';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomToken, sha256Hex, verifyPassword } from '../../shared/secrets.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { DEFAULT_CATEGORIES, POLICE_UK_CRIME_TYPES } from '../ingestion/taxonomy.ts';
+import { DEFAULT_CATEGORIES, POLICE_UK_CATEGORY_MAP } from '../ingestion/taxonomy.ts';
 import * as repo from './partnership.repository.ts';
 import { ZAgencySchema, ZPartnershipSchema, ZUserSchema, type TAgency, type TPartnership, type TUser } from './partnership.schema.ts';
 
@@ -19,7 +19,7 @@ export async function createPartnership(db: Db, input: TPartnership) {
     }
     const partnership = await repo.insertPartnership(tx, values);
     await repo.insertCategories(tx, partnership.id, DEFAULT_CATEGORIES);
-    await repo.upsertCategoryMap(tx, partnership.id, 'police-uk', POLICE_UK_CRIME_TYPES);
+    await repo.upsertCategoryMap(tx, partnership.id, 'police-uk', POLICE_UK_CATEGORY_MAP);
     await recordAudit(tx, { kind: 'system', partnershipId: partnership.id, agencyId: null, role: 'partnership-admin', userId: null, tokenId: null, label: 'system' }, {
       action: 'partnership.create', recordType: 'partnership', recordId: partnership.id, detail: { slug: values.slug, name: values.name },
     });
