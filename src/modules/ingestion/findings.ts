@@ -48,7 +48,9 @@ export class FindingsCollector {
       this.refs.set(key, count);
       if (count === 2) this.repeatedRefs.set(key, detached(ref));
     } else if (this.kind === 'police-uk') {
-      const key = detached(`${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`);
+      // A concatenation is flattened into a fresh string when hashed, so this key does not
+      // keep the input chunk alive.
+      const key = `${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`;
       const seen = this.identical.get(key);
       if (seen) seen.count++;
       else this.identical.set(key, { count: 1, line: incident.line });

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireActiveAgreement } from '../agreements/agreement.service.ts';
 import { listCategoryMap } from '../partnerships/partnership.repository.ts';
 import { loadAreaAssigner, type AreaAssigner } from './area-assigner.ts';
-import { copyLine } from './copy-line.ts';
+import { copyValue } from './copy-line.ts';
 import * as repo from './ingestion.repository.ts';
 import type { ParsedIncident, ParsedRow, RowProblem } from './incident.types.ts';
 import { FindingsCollector, type Finding } from './findings.ts';
@@ -166,7 +166,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
     copyDone.catch(() => undefined);
     let copyFailed: Error | null = null;
     copy.on('error', (error) => { copyFailed = error; });
-    const prefix = [partnershipId, source.id, uploadId] as const;
+    const prefix = `${partnershipId}\t${source.id}\t${uploadId}\t`;
     // Once a row is refused in all-or-nothing mode nothing will be kept, so stop writing
     // but keep reading to report every problem in the file.
     let writing = true;
@@ -197,12 +197,13 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
         months.add(incident.month);
         stats.imported++;
         if (!writing) continue;
-        const line = copyLine([
-          ...prefix, incident.batchKey, incident.line, incident.sourceRef, `${incident.month}-01`,
-          incident.occurredAt ? incident.occurredAt.toISOString() : null, category.code, incident.sourceCategory, incident.outcome,
-          incident.locationDesc, incident.lon, incident.lat, place.easting, place.northing, place.status,
-          place.lsoa11Id, place.lsoa21Id, place.wardId, place.ladId, attributesJson(request.kind, incident, place.status),
-        ]);
+        // Built as one template, in INCIDENT_COPY_COLUMNS order: this is the hottest line of the import.
+        // Values the import makes itself (ids, codes, numbers, dates) need no escaping.
+        const line = `${prefix}${copyValue(incident.batchKey)}\t${incident.line}\t${copyValue(incident.sourceRef)}\t${incident.month}-01\t${
+          incident.occurredAt ? incident.occurredAt.toISOString() : '\\N'}\t${category.code}\t${copyValue(incident.sourceCategory)}\t${copyValue(incident.outcome)}\t${
+          copyValue(incident.locationDesc)}\t${copyValue(incident.lon)}\t${copyValue(incident.lat)}\t${copyValue(place.easting)}\t${copyValue(place.northing)}\t${
+          place.status}\t${copyValue(place.lsoa11Id)}\t${copyValue(place.lsoa21Id)}\t${copyValue(place.wardId)}\t${copyValue(place.ladId)}\t${
+          copyValue(attributesJson(request.kind, incident, place.status))}\n`;
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
         pending += line;
         if (pending.length >= COPY_BLOCK_CHARS) {

@@ -70,7 +70,7 @@ export const INCIDENT_COPY_COLUMNS = [
   'outcome', 'location_desc', 'lon', 'lat', 'easting', 'northing', 'location_status', 'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'attributes',
 ] as const;
 
-/** Opens a COPY into incidents on the transaction's client; write lines made by `copyLine`. */
+/** Opens a COPY into incidents (text format, columns as INCIDENT_COPY_COLUMNS) on the transaction's client. */
 export function openIncidentCopy(client: pg.PoolClient): Writable {
   return client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS.join(', ')}) FROM STDIN`));
 }
