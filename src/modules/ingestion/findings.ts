@@ -7,9 +7,56 @@ export type Finding = { kind: string; summary: string; detail: Record<string, un
 const SAMPLE = 20;
 const POLICE_ID = /^[0-9a-f]{64}$/;
 
-/** A copy of the string that does not point into the (large) text it was cut from. */
-function detached(value: string): string {
-  return Buffer.from(value, 'utf8').toString('utf8');
+/** A 52-bit FNV-1a hash: exact enough to count repeats among millions of rows. */
+function hash52(value: string): number {
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    low = Math.imul(low ^ c, 0x01000193) >>> 0;
+    high = Math.imul(high ^ c ^ (low >>> 24), 0x01000193) >>> 0;
+  }
+  return (high & 0xfffff) * 0x100000000 + low;
+}
+
+/**
+ * Counts repeated keys among many rows without a Map entry (and its garbage) per row:
+ * keys are 52-bit numbers in typed arrays, sorted once at the end.
+ */
+class RepeatCounter {
+  private keys = new Float64Array(1024);
+  private lines = new Int32Array(1024);
+  private size = 0;
+
+  add(key: number, line: number): void {
+    if (this.size === this.keys.length) {
+      const keys = new Float64Array(this.size * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+      const lines = new Int32Array(this.size * 2);
+      lines.set(this.lines);
+      this.lines = lines;
+    }
+    this.keys[this.size] = key;
+    this.lines[this.size] = line;
+    this.size++;
+  }
+
+  /** Keys seen more than once, with how often and the first line each was on, in file order. */
+  repeats(): Array<{ key: number; count: number; firstLine: number }> {
+    const order = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i++) order[i] = i;
+    const keys = this.keys;
+    order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+    const out: Array<{ key: number; count: number; firstLine: number }> = [];
+    for (let i = 0; i < order.length;) {
+      let j = i + 1;
+      while (j < order.length && keys[order[j]!] === keys[order[i]!]) j++;
+      if (j - i > 1) out.push({ key: keys[order[i]!]!, count: j - i, firstLine: this.lines[order[i]!]! });
+      i = j;
+    }
+    return out.sort((a, b) => a.firstLine - b.firstLine);
+  }
 }
 
 /**
@@ -20,13 +67,11 @@ function detached(value: string): string {
  */
 export class FindingsCollector {
   private readonly kind: SourceKind;
-  // Keyed by the first 52 bits of a police.uk id as a number (a million full ids would
-  // cost hundreds of megabytes, and a substring key would keep the whole input chunk it
-  // was cut from alive). Other sources' references are copied out. The full id is kept
-  // once it repeats.
-  private readonly refs = new Map<number | string, number>();
-  private readonly repeatedRefs = new Map<number | string, string>();
-  private readonly identical = new Map<string, { count: number; line: number }>();
+  // Keys are numbers (the first 52 bits of a police.uk id, or a hash): a million string
+  // keys would cost hundreds of megabytes, and a substring would keep alive the whole
+  // input chunk it was cut from.
+  private readonly refs = new RepeatCounter();
+  private readonly identical = new RepeatCounter();
   private readonly noLocationLines: number[] = [];
   private readonly outsideLines: number[] = [];
   private readonly unmapped = new Map<string, number>();
@@ -43,17 +88,9 @@ export class FindingsCollector {
   observe(incident: ParsedIncident, status: LocationStatus, categoryMapped: boolean): void {
     if (incident.sourceRef) {
       const ref = incident.sourceRef;
-      const key = POLICE_ID.test(ref) ? Number.parseInt(ref.slice(0, 13), 16) : detached(ref);
-      const count = (this.refs.get(key) ?? 0) + 1;
-      this.refs.set(key, count);
-      if (count === 2) this.repeatedRefs.set(key, detached(ref));
+      this.refs.add(POLICE_ID.test(ref) ? Number.parseInt(ref.slice(0, 13), 16) : hash52(ref), incident.line);
     } else if (this.kind === 'police-uk') {
-      // A concatenation is flattened into a fresh string when hashed, so this key does not
-      // keep the input chunk alive.
-      const key = `${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`;
-      const seen = this.identical.get(key);
-      if (seen) seen.count++;
-      else this.identical.set(key, { count: 1, line: incident.line });
+      this.identical.add(hash52(`${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`), incident.line);
     }
     if (status === 'no-location' && this.noLocationLines.length < SAMPLE) this.noLocationLines.push(incident.line);
     if (status === 'outside-area' && this.outsideLines.length < SAMPLE) this.outsideLines.push(incident.line);
@@ -62,23 +99,23 @@ export class FindingsCollector {
 
   finish(stats: { rows: number; withoutLocation: number; outsideArea: number }): Finding[] {
     const findings: Finding[] = [];
-    const sharedRefs = [...this.refs].filter(([, count]) => count > 1);
+    const sharedRefs = this.refs.repeats();
     if (sharedRefs.length > 0) {
-      const rows = sharedRefs.reduce((sum, [, count]) => sum + count, 0);
+      const rows = sharedRefs.reduce((sum, r) => sum + r.count, 0);
       findings.push({
         kind: 'shared-crime-id',
         summary: `${sharedRefs.length} Crime ID${sharedRefs.length === 1 ? ' is' : 's are'} shared by ${rows} rows (usually one crime recorded at two locations). All rows are kept.`,
-        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map(([key, count]) => ({ id: this.repeatedRefs.get(key) ?? String(key), count })) },
+        detail: { ids: sharedRefs.length, sample: sharedRefs.slice(0, SAMPLE).map((r) => ({ firstLine: r.firstLine, count: r.count })) },
         rowCount: rows,
       });
     }
-    const duplicates = [...this.identical.values()].filter((v) => v.count > 1);
+    const duplicates = this.identical.repeats();
     if (duplicates.length > 0) {
       const rows = duplicates.reduce((sum, v) => sum + v.count, 0);
       findings.push({
         kind: 'identical-rows',
         summary: `${duplicates.length} group${duplicates.length === 1 ? '' : 's'} of identical rows without a Crime ID (${rows} rows: same month, place and type). All are kept as separate incidents.`,
-        detail: { groups: duplicates.length, sampleLines: duplicates.slice(0, SAMPLE).map((d) => d.line) },
+        detail: { groups: duplicates.length, sampleLines: duplicates.slice(0, SAMPLE).map((d) => d.firstLine) },
         rowCount: rows,
       });
     }
