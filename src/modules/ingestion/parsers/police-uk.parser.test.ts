@@ -236,7 +236,7 @@ describe('parsePoliceUk: refused files', () => {
   });
 });
 
-describe.skipIf(!existsSync(CITY_OF_LONDON))('parsePoliceUk on the real City of London files (../shared/data)', () => {
+describe.skipIf(!existsSync(CITY_OF_LONDON))('parsePoliceUk on the real City of London files (needs ../shared/data; skipped when absent)', () => {
   it('reads all 25 files with every row accepted', async () => {
     const files = readdirSync(CITY_OF_LONDON).filter((f) => f.endsWith('.csv')).sort();
     expect(files).toHaveLength(25);
@@ -276,6 +276,3 @@ describe.skipIf(!existsSync(CITY_OF_LONDON))('parsePoliceUk on the real City of 
   }, 60_000);
 });
 
-describe.skipIf(existsSync(CITY_OF_LONDON))('parsePoliceUk on the real City of London files', () => {
-  it.skip(`skipped: ${CITY_OF_LONDON} is absent (real police.uk data lives outside the repository)`, () => {});
-});
