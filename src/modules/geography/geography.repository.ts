@@ -117,3 +117,10 @@ export async function replaceNeighbourhoodMembers(tx: Conn, partnershipId: numbe
   await tx.deleteFrom('area_links').where('partnership_id', '=', partnershipId).where('parent_id', '=', neighbourhoodId).execute();
   await insertAreaLinks(tx, partnershipId, memberIds.map((childId) => ({ childId, parentId: neighbourhoodId })));
 }
+
+/** Changes whenever the partnership's areas do: for caching what is built from them. */
+export async function geographyFingerprint(db: Conn, partnershipId: number): Promise<string> {
+  const { rows } = await sql<{ fingerprint: string }>`SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS fingerprint
+    FROM areas WHERE partnership_id = ${partnershipId}`.execute(db);
+  return rows[0]!.fingerprint;
+}

@@ -2,7 +2,6 @@ import type { Db } from '../../db/connection.ts';
 import { requireAccess, type Actor } from '../../shared/authorization.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { forgetAreaAssigner } from '../ingestion/import.service.ts';
 import type { ImdEntry, PopulationEntry, WardLookupRow } from './area-csv.loader.ts';
 import { bestFitLookup } from './area-index.ts';
 import type { AreaRecord, AreaType } from './area.types.ts';
@@ -19,7 +18,7 @@ export async function loadBoundaries(db: Db, actor: Actor, records: AreaRecord[]
   const partnershipId = requireAccess(actor, 'geography:manage', actor.partnershipId);
   if (records.length === 0) throw new LanternError('geography-invalid', `${sourceName} has no areas in it (check the filter).`);
   const type = records[0]!.type;
-  const result = await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const parents: AreaRecord[] = [];
     for (const record of records) {
       for (const parentType of PARENT_TYPES) {
@@ -45,8 +44,6 @@ export async function loadBoundaries(db: Db, actor: Actor, records: AreaRecord[]
     await recordAudit(tx, actor, { action: 'geography.load-boundaries', recordType: 'areas', recordId: type, detail: { source: sourceName, type, areas: records.length, bestFit } });
     return { type, areas: records.length, parentsCreated: uniqueParents.filter((p) => !existingParents.has(`${p.type}:${p.code}`)).length, bestFit };
   });
-  forgetAreaAssigner(partnershipId);
-  return result;
 }
 
 /** Recomputes which LSOA 2011 each LSOA 2021 best fits (same code, else the one holding its interior point). */
@@ -80,7 +77,7 @@ async function relinkLsoaVintages(tx: Db, partnershipId: number) {
  */
 export async function loadWardLookup(db: Db, actor: Actor, rows: WardLookupRow[], sourceName: string) {
   const partnershipId = requireAccess(actor, 'geography:manage', actor.partnershipId);
-  const result = await db.transaction().execute(async (tx) => {
+  return db.transaction().execute(async (tx) => {
     const lsoas = new Map((await repo.listAreas(tx, partnershipId, 'lsoa11')).map((a) => [a.code, a.id]));
     const relevant = rows.filter((r) => lsoas.has(r.lsoa11));
     if (relevant.length === 0) {
@@ -102,8 +99,6 @@ export async function loadWardLookup(db: Db, actor: Actor, rows: WardLookupRow[]
     await recordAudit(tx, actor, { action: 'geography.load-wards', recordType: 'areas', recordId: 'ward', detail: { source: sourceName, lsoas: relevant.length, wards: wards.size, authorities: lads.size } });
     return { lsoas: relevant.length, wards: wards.size, authorities: lads.size, lsoasWithoutWard: lsoas.size - new Set(relevant.map((r) => r.lsoa11)).size };
   });
-  forgetAreaAssigner(partnershipId);
-  return result;
 }
 
 /** Attaches population (total and by age band) to the partnership's LSOAs 2011, and sums it to wards and authorities. */

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireActiveAgreement } from '../agreements/agreement.service.ts';
 import { listCategoryMap } from '../partnerships/partnership.repository.ts';
 import { loadAreaAssigner, type AreaAssigner } from './area-assigner.ts';
+import { geographyFingerprint } from '../geography/geography.repository.ts';
 import { copyValue } from './copy-line.ts';
 import * as repo from './ingestion.repository.ts';
 import type { ParsedIncident, ParsedRow, RowProblem } from './incident.types.ts';
@@ -67,21 +68,18 @@ const DEFAULT_SLUGS: Partial<Record<SourceKind, { slug: string; name: string }>>
   istv: { slug: 'istv', name: 'A&E assault attendances (ISTV)' },
 };
 
-// The geography index is built once per partnership and reused until geography changes.
-const assignerCache = new Map<number, Promise<AreaAssigner>>();
+// The geography index is built once per partnership and reused until its areas change,
+// in this process or any other (the CLI may load boundaries while the server runs).
+const assignerCache = new Map<number, { fingerprint: string; assigner: Promise<AreaAssigner> }>();
 
-export function forgetAreaAssigner(partnershipId: number): void {
-  assignerCache.delete(partnershipId);
-}
-
-function areaAssignerFor(handle: DatabaseHandle, partnershipId: number): Promise<AreaAssigner> {
-  let cached = assignerCache.get(partnershipId);
-  if (!cached) {
-    cached = loadAreaAssigner(handle.db, partnershipId);
-    cached.catch(() => assignerCache.delete(partnershipId));
-    assignerCache.set(partnershipId, cached);
-  }
-  return cached;
+async function areaAssignerFor(handle: DatabaseHandle, partnershipId: number): Promise<AreaAssigner> {
+  const fingerprint = await geographyFingerprint(handle.db, partnershipId);
+  const cached = assignerCache.get(partnershipId);
+  if (cached && cached.fingerprint === fingerprint) return cached.assigner;
+  const assigner = loadAreaAssigner(handle.db, partnershipId);
+  assigner.catch(() => assignerCache.delete(partnershipId));
+  assignerCache.set(partnershipId, { fingerprint, assigner });
+  return assigner;
 }
 
 /**
