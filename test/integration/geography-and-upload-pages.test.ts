@@ -158,4 +158,17 @@ describe('geography and upload pages', () => {
     expect(audit.map((a) => a.detail.deleted)).toEqual([6]);
     expect((await provider.post(`/data/uploads/${result.uploadId}/withdraw`, {})).statusCode).toBe(409);
   });
+
+  it('offers the row-by-row problems of a refused file as a spreadsheet', async () => {
+    const header = 'Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context';
+    const bad = [header, ',2024-13,Test Police,Test Police,,,No Location,,,Anti-social behaviour,,', ',2024-02,Test Police,Test Police,,,"=HYPERLINK(""x"")",,,Anti-social behaviour,,'].join('\n');
+    const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: 'bad.csv', input: Readable.from([Buffer.from(bad)]), channel: 'cli' });
+    expect(result.status).toBe('refused');
+    const provider = new Browser(app);
+    await provider.signIn(p.emails['data-provider'], TEST_PASSWORD);
+    expect((await provider.get(`/data/uploads/${result.uploadId}`)).body).toContain(`/data/uploads/${result.uploadId}/problems.csv`);
+    const csv = await provider.get(`/data/uploads/${result.uploadId}/problems.csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toBe('line,field,reason\r\n2,Month,not a real month\r\n3,Location,looks like a spreadsheet formula\r\n');
+  });
 });

@@ -4,6 +4,7 @@ import { listDatasetsOpenToAgency } from '../agreements/agreement.service.ts';
 import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
 import { eachUploadedFile } from '../../server/multipart.ts';
+import { csvRows } from '../../shared/csv-export.ts';
 import { getSourceDetail, getSourceStatistics, getUploadReport, listRecentUploads, listSources, withdrawUpload } from './data.service.ts';
 import { importFile, type ImportResult } from './import.service.ts';
 import { ZUploadFieldsSchema, feedOptionsFromFields, SOURCE_KIND_LABELS } from './upload.schema.ts';
@@ -27,6 +28,16 @@ export async function dataRoutes(app: FastifyInstance) {
     const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
     const report = await getUploadReport(db, actorOf(request), id);
     return renderPage(request, reply, 'data/upload-report.njk', { title: `Upload: ${report.upload.file_name}`, ...report });
+  });
+
+  // The row-by-row report as a spreadsheet, so a sender can work through it beside the file.
+  app.get('/data/uploads/:id/problems.csv', { preHandler: pageAccess('data:read') }, async (request, reply) => {
+    const { id } = z.object({ id: z.coerce.number().int().positive() }).parse(request.params);
+    const { upload, quarantined } = await getUploadReport(db, actorOf(request), id);
+    const report = upload.report as { problems?: Array<{ line: number; field: string; reason: string }> };
+    const listed = report.problems ?? quarantined.flatMap((q) => q.problems as Array<{ line: number; field: string; reason: string }>);
+    reply.header('content-disposition', `attachment; filename="upload-${id}-problems.csv"`);
+    return reply.type('text/csv; charset=utf-8').send(csvRows(['line', 'field', 'reason'], listed.map((p) => [p.line, p.field, p.reason])));
   });
 
   app.post('/data/uploads/:id/withdraw', { preHandler: pageAccess('data:upload'), preValidation: app.csrfProtection }, async (request, reply) => {
