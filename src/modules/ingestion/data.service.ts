@@ -20,10 +20,10 @@ export async function getSourceDetail(db: Db, actor: Actor, slug: string) {
     repo.monthlyCounts(db, partnershipId, source.id),
     repo.categoryCounts(db, partnershipId, source.id),
     repo.listUploads(db, partnershipId, { sourceId: source.id, limit: 100 }),
-    repo.sourceStatistics(db, partnershipId),
+    repo.sourceStatistics(db, partnershipId, source.id),
   ]);
   const mapping = source.kind === 'incidents' ? await repo.findMapping(db, partnershipId, source.id) : null;
-  const totals = stats.find((s) => s.source_id === source.id)!;
+  const totals = stats[0]!;
   if (can(actor, 'incidents:read-records')) {
     return { source, months: withGaps(months).map(unsuppressed), categories: categories.map(unsuppressed), uploads, totals, mapping, suppressionThreshold: null };
   }

@@ -24,9 +24,12 @@ export type FeedParser = {
 
 /** Picks the parser for the kind of feed. */
 export function openFeedParser(kind: SourceKind, input: Readable, feed: FeedOptions): FeedParser {
-  let report: DecodeReport | null = null;
-  const onDecode = (r: DecodeReport) => { report = r; };
-  const encoding = () => (report ? `${(report as DecodeReport).encoding}${(report as DecodeReport).bom ? ' (with byte order mark)' : ''}` : null);
+  const decoded: { report: DecodeReport | null } = { report: null };
+  const onDecode = (report: DecodeReport) => { decoded.report = report; };
+  const encoding = () => {
+    const report = decoded.report;
+    return report ? `${report.encoding}${report.bom ? ' (with byte order mark)' : ''}` : null;
+  };
   switch (kind) {
     case 'police-uk':
       return { rows: parsePoliceUk(input, { ...(feed.fileName ? { fileName: feed.fileName } : {}), onDecode }), encoding };

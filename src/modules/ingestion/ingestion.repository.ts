@@ -151,8 +151,8 @@ export async function listFindings(db: Conn, partnershipId: number, uploadId: nu
     .where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).orderBy('id').execute();
 }
 
-/** Per source: rows held, rows without location, outside the area, months covered. */
-export async function sourceStatistics(db: Conn, partnershipId: number) {
+/** Per source (or for one source): rows held, rows without location, outside the area, months covered. */
+export async function sourceStatistics(db: Conn, partnershipId: number, onlySourceId?: number) {
   const { rows } = await sql<{
     source_id: number; slug: string; name: string; kind: string; rows: number; without_location: number; outside_area: number;
     first_month: string | null; last_month: string | null; months: string[] | null;
@@ -169,7 +169,7 @@ export async function sourceStatistics(db: Conn, partnershipId: number) {
              array_agg(DISTINCT to_char(month, 'YYYY-MM')) AS months
       FROM incidents WHERE partnership_id = s.partnership_id AND source_id = s.id
     ) i ON true
-    WHERE s.partnership_id = ${partnershipId}
+    WHERE s.partnership_id = ${partnershipId} AND (${onlySourceId ?? null}::int IS NULL OR s.id = ${onlySourceId ?? null}::int)
     ORDER BY s.name`.execute(db);
   const quarantined = await sql<{ source_id: number; quarantined: number }>`
     SELECT u.source_id, count(q.id) AS quarantined FROM uploads u JOIN quarantined_rows q ON q.upload_id = u.id

@@ -1,3 +1,4 @@
+import { MAX_COLUMNS, tooManyColumns } from './file-errors.ts';
 /**
  * Checks shared by every feed parser. They return a reason (or null) rather than building
  * problem objects, so the hot path of a million-row file allocates nothing for a good cell.
@@ -120,4 +121,49 @@ export function normaliseHeader(header: string): string {
     .trim()
     .toLowerCase()
     .replace(/[\s_]+/g, ' ');
+}
+
+/** How a header row lines up with a fixed set of known columns. */
+export type HeaderMatch<K extends string> = {
+  /** Header cells as written, trimmed and without a byte order mark. */
+  headerCells: string[];
+  /** Canonical column name per position; the text as written for unknown columns; '' for a blank header. */
+  names: string[];
+  /** Position of each known column found. */
+  at: Partial<Record<K, number>>;
+  /** Headers that name no known column, as written. */
+  unknown: string[];
+  /** Known columns that appear more than once. */
+  duplicated: string[];
+};
+
+/**
+ * Matches a header row against known columns: `keyOf` recognises a header (however the
+ * feed allows it to be written) and `nameOf` gives the column's canonical name. Refuses
+ * more columns than any feed has; leaves judging unknown, missing and repeated columns to
+ * the feed, whose messages differ.
+ */
+export function matchHeader<K extends string>(cells: string[], keyOf: (text: string) => K | undefined, nameOf: (key: K) => string): HeaderMatch<K> {
+  if (cells.length > MAX_COLUMNS) throw tooManyColumns(cells.length);
+  const headerCells = cells.map((raw) => trimCell(raw.replace(/^\uFEFF/, '')));
+  const names: string[] = [];
+  const at: Partial<Record<K, number>> = {};
+  const unknown: string[] = [];
+  const duplicated: string[] = [];
+  headerCells.forEach((text, i) => {
+    if (text === '') {
+      names.push('');
+      return;
+    }
+    const key = keyOf(text);
+    if (key === undefined) {
+      unknown.push(text);
+      names.push(text);
+      return;
+    }
+    names.push(nameOf(key));
+    if (at[key] !== undefined) duplicated.push(nameOf(key));
+    else at[key] = i;
+  });
+  return { headerCells, names, at, unknown, duplicated };
 }

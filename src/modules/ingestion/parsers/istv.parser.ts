@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import type { ParsedIncident, ParsedRow, RowProblem } from '../incident.types.ts';
 import { createIdentifierScanner, headerNamesPerson, IDENTIFIER_REASONS, type IdentifierKind } from '../identifiers/identifier-detector.ts';
-import { REASONS, LSOA_CODE, cellProblem, checkLonLat, trimCell } from './cell-checks.ts';
+import { REASONS, LSOA_CODE, cellProblem, checkLonLat, matchHeader, trimCell } from './cell-checks.ts';
 import { readCsvBatches } from './csv-records.ts';
 import type { DecodeReport } from './decode.ts';
-import { FileRefusedError, MAX_COLUMNS, listInEnglish, tooManyColumns } from './file-errors.ts';
+import { FileRefusedError, listInEnglish } from './file-errors.ts';
 import { formatDate, formatMonth, isRealDate, londonLocalToUtc, parseLocalDateTime, type LocalDateTime } from './london-time.ts';
 import { buildRawRow, hasProblemFor } from './row-building.ts';
 
@@ -217,29 +217,7 @@ function istvHeaderKey(text: string): string {
 }
 
 function readHeader(cells: string[]): Layout {
-  if (cells.length > MAX_COLUMNS) throw tooManyColumns(cells.length);
-  const names: string[] = [];
-  const at: Partial<Record<IstvKey, number>> = {};
-  const outside: string[] = [];
-  const duplicated: string[] = [];
-  cells.forEach((raw, i) => {
-    const text = trimCell(raw.replace(/^\uFEFF/, ''));
-    if (text === '') {
-      names.push('');
-      return;
-    }
-    const key = KEY_BY_HEADER.get(istvHeaderKey(text));
-    if (key === undefined) {
-      outside.push(text);
-      names.push(text);
-    } else if (at[key] !== undefined) {
-      duplicated.push(ISTV_COLUMNS[key]);
-      names.push(ISTV_COLUMNS[key]);
-    } else {
-      at[key] = i;
-      names.push(ISTV_COLUMNS[key]);
-    }
-  });
+  const { headerCells, names, at, unknown: outside, duplicated } = matchHeader<IstvKey>(cells, (text) => KEY_BY_HEADER.get(istvHeaderKey(text)), (key) => ISTV_COLUMNS[key]);
 
   if (outside.length > 0) {
     const personal = outside.filter((h) => headerNamesPerson(h));
@@ -270,7 +248,7 @@ function readHeader(cells: string[]): Layout {
     );
   }
   return {
-    headerCells: cells.map((c) => trimCell(c.replace(/^\uFEFF/, ''))),
+    headerCells,
     width: cells.length,
     names,
     scanners: names.map(() => createIdentifierScanner()),

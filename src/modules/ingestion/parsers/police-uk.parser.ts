@@ -7,10 +7,10 @@ import {
   IDENTIFIER_REASONS,
   type IdentifierKind,
 } from '../identifiers/identifier-detector.ts';
-import { REASONS, LSOA_CODE, cellProblem, checkLonLat, normaliseHeader, trimCell } from './cell-checks.ts';
+import { REASONS, LSOA_CODE, cellProblem, checkLonLat, matchHeader, normaliseHeader, trimCell } from './cell-checks.ts';
 import { readCsvBatches } from './csv-records.ts';
 import type { DecodeReport } from './decode.ts';
-import { FileRefusedError, MAX_COLUMNS, listInEnglish, tooManyColumns } from './file-errors.ts';
+import { FileRefusedError, listInEnglish } from './file-errors.ts';
 import { londonMonthOf } from './london-time.ts';
 import { buildRawRow, hasProblemFor } from './row-building.ts';
 
@@ -152,29 +152,7 @@ function describe(fileName: string | undefined): string {
 }
 
 function readHeader(cells: string[], fileName: string | undefined): Layout {
-  if (cells.length > MAX_COLUMNS) throw tooManyColumns(cells.length);
-  const names: string[] = [];
-  const at: Partial<Record<Col, number>> = {};
-  const unexpected: string[] = [];
-  const duplicated: string[] = [];
-  cells.forEach((raw, i) => {
-    const text = trimCell(raw.replace(/^\uFEFF/, ''));
-    if (text === '') {
-      names.push('');
-      return;
-    }
-    const col = CANONICAL_BY_NORMALISED.get(normaliseHeader(text));
-    if (col === undefined) {
-      unexpected.push(text);
-      names.push(text);
-    } else if (at[col] !== undefined) {
-      duplicated.push(col);
-      names.push(col);
-    } else {
-      at[col] = i;
-      names.push(col);
-    }
-  });
+  const { headerCells, names, at, unknown: unexpected, duplicated } = matchHeader<Col>(cells, (text) => CANONICAL_BY_NORMALISED.get(normaliseHeader(text)), (col) => col);
   const missing = POLICE_UK_COLUMNS.filter((c) => at[c] === undefined);
 
   const personal = unexpected.filter((h) => headerNamesPerson(h));
@@ -216,7 +194,7 @@ function readHeader(cells: string[], fileName: string | undefined): Layout {
     );
   }
   return {
-    headerCells: cells.map((c) => trimCell(c.replace(/^\uFEFF/, ''))),
+    headerCells,
     width: cells.length,
     names,
     scan: names.map((n) => (FREE_TEXT.has(n as Col) ? createIdentifierScanner() : null)),
