@@ -27,11 +27,15 @@ env.addFilter('datetime', (value: unknown) => (value ? dateTimeFormat.format(new
 env.addFilter('date', (value: unknown) => (value ? dateFormat.format(new Date(`${String(value).slice(0, 10)}T00:00:00Z`)) : ''));
 env.addFilter('month', (value: unknown) => (value ? monthFormat.format(new Date(`${String(value).slice(0, 7)}-01T00:00:00Z`)) : ''));
 env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));
+env.addFilter('fixed', (value: unknown, digits = 1) => (value == null || !Number.isFinite(Number(value)) ? '' : Number(value).toLocaleString('en-GB', { minimumFractionDigits: Number(digits), maximumFractionDigits: Number(digits) })));
+env.addFilter('signedPercent', (value: unknown) => (value == null ? '' : `${Number(value) >= 0 ? '+' : '−'}${Math.abs(Number(value) * 100).toFixed(0)}%`));
+env.addFilter('selectItems', (items: Array<{ value: string; text: string }>, selected: unknown) => items.map((i) => ({ ...i, selected: i.value === selected })));
 env.addFilter('percent', (value: unknown) => `${(Number(value) * 100).toFixed(1)}%`);
 
 type NavItem = { href: string; text: string; active?: boolean; permission: Permission };
 const NAVIGATION: NavItem[] = [
   { href: '/overview', text: 'Overview', permission: 'overview:read' },
+  { href: '/analysis', text: 'Analysis', permission: 'overview:read' },
   { href: '/data', text: 'Data', permission: 'data:read' },
   { href: '/admin', text: 'Admin', permission: 'users:manage' },
 ];

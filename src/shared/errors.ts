@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   'invalid-input': 400,
   'conflict': 409,
   'no-active-agreement': 403,
+  'export-not-allowed': 403,
   'file-refused': 422,
   'geography-invalid': 422,
   'rate-limited': 429,

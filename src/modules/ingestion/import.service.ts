@@ -232,6 +232,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       await client.query('ROLLBACK');
     } else {
       const replaced = await repo.replaceBatches(tx, partnershipId, source.id, [...batchKeys], uploadId);
+      await repo.addUploadCounts(tx, partnershipId, uploadId);
       await repo.insertQuarantinedRows(tx, partnershipId, uploadId, quarantine);
       const allFindings = findings.finish(stats);
       await repo.insertFindings(tx, partnershipId, uploadId, allFindings);

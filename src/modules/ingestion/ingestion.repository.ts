@@ -51,6 +51,8 @@ export async function insertUpload(db: Conn, values: UploadValues) {
 /** Deletes the rows an upload still holds (some may have been replaced since) and marks it withdrawn. */
 export async function withdrawUpload(db: Conn, partnershipId: number, uploadId: number, userId: number | null): Promise<number> {
   const deleted = await db.deleteFrom('incidents').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).executeTakeFirst();
+  await db.deleteFrom('incident_counts').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
+  await db.deleteFrom('incident_cell_counts').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
   await db.deleteFrom('quarantined_rows').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
   const rows = Number(deleted.numDeletedRows);
   await db.deleteFrom('batches').where('partnership_id', '=', partnershipId).where('upload_id', '=', uploadId).execute();
@@ -82,17 +84,54 @@ export function openIncidentCopy(client: pg.PoolClient): Writable {
  */
 export async function replaceBatches(db: Conn, partnershipId: number, sourceId: number, batchKeys: string[], uploadId: number): Promise<number> {
   if (batchKeys.length === 0) return 0;
-  const { numAffectedRows } = await sql`
-    WITH previous AS (
+  const previous = sql`
       SELECT upload_id, batch_key FROM batches
-      WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${batchKeys}::text[]) AND upload_id <> ${uploadId})
+      WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${batchKeys}::text[]) AND upload_id <> ${uploadId}`;
+  const { numAffectedRows } = await sql`
+    WITH previous AS (${previous})
     DELETE FROM incidents i USING previous p
     WHERE i.upload_id = p.upload_id AND i.batch_key = p.batch_key AND i.partnership_id = ${partnershipId}`.execute(db);
+  for (const table of COUNT_TABLES) {
+    await sql`WITH previous AS (${previous})
+      DELETE FROM ${sql.table(table)} c USING previous p
+      WHERE c.upload_id = p.upload_id AND c.batch_key = p.batch_key AND c.partnership_id = ${partnershipId}`.execute(db);
+  }
   await db.insertInto('batches')
     .values(batchKeys.map((batch_key) => ({ partnership_id: partnershipId, source_id: sourceId, batch_key, upload_id: uploadId })))
     .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'batch_key']).doUpdateSet({ upload_id: uploadId }))
     .execute();
   return Number(numAffectedRows ?? 0);
+}
+
+/** The analysis counts kept beside incidents (migration 0004): every deletion of incidents is mirrored in them. */
+const COUNT_TABLES = ['incident_counts', 'incident_cell_counts'] as const;
+
+/**
+ * Adds an upload's incidents to the analysis counts. Runs in the import's transaction,
+ * after the COPY, so the counts appear and disappear with the rows.
+ */
+export async function addUploadCounts(db: Conn, partnershipId: number, uploadId: number): Promise<void> {
+  await sql`
+    INSERT INTO incident_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
+                                 lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, n)
+    SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
+           lsoa11_id, lsoa21_id, ward_id, lad_id,
+           extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+           extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+           count(*)
+    FROM incidents WHERE upload_id = ${uploadId} AND partnership_id = ${partnershipId}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`.execute(db);
+  await sql`
+    INSERT INTO incident_cell_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category,
+                                      lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, cell_e, cell_n, n)
+    SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category,
+           lsoa11_id, lsoa21_id, ward_id, lad_id,
+           extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+           extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+           floor(easting / 50.0)::int, floor(northing / 50.0)::int,
+           count(*)
+    FROM incidents WHERE upload_id = ${uploadId} AND partnership_id = ${partnershipId} AND easting IS NOT NULL AND northing IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`.execute(db);
 }
 
 export async function insertQuarantinedRows(db: Conn, partnershipId: number, uploadId: number, rows: Array<{ line: number; problems: unknown; raw: unknown }>) {
@@ -205,6 +244,11 @@ export async function deleteExpiredIncidents(db: Conn, partnershipId: number, ag
         AND (i.month + make_interval(months => ${retentionMonths + 1})) <= ${today}::date
       RETURNING i.source_id)
     SELECT source_id, count(*) AS deleted FROM gone GROUP BY source_id`.execute(db);
+  for (const table of COUNT_TABLES) {
+    await sql`DELETE FROM ${sql.table(table)} c USING uploads u
+      WHERE c.partnership_id = ${partnershipId} AND u.id = c.upload_id AND u.agreement_id = ${agreementId}
+        AND (c.month + make_interval(months => ${retentionMonths + 1})) <= ${today}::date`.execute(db);
+  }
   return rows;
 }
 

@@ -4,7 +4,8 @@
  * Mapping, 2005): K(d) = (3/π)(1 − (d/h)²)² / h² for d < h, zero beyond. It integrates to
  * one, so the surface sums to the number of points and reads as points per unit area.
  */
-export type Point = { x: number; y: number };
+/** A point, or with `weight` several at one place (counts binned to small squares). */
+export type Point = { x: number; y: number; weight?: number };
 
 export type DensityGrid = {
   /** Easting of the grid's west edge (cell centres are half a cell in). */
@@ -47,8 +48,9 @@ export function kernelDensity(points: readonly Point[], grid: DensityGrid, bandw
   const values = new Float64Array(cols * rows);
   const h2 = bandwidth * bandwidth;
   const scale = ((3 / Math.PI) / h2) * SQUARE_METRES_PER_SQUARE_KILOMETRE;
-  for (const { x, y } of points) {
+  for (const { x, y, weight = 1 } of points) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const pointScale = scale * weight;
     // Cell (c, r) has centre minX + (c + ½)·cellSize; keep those with |centre − x| < h.
     const c0 = Math.max(0, Math.ceil((x - bandwidth - minX) / cellSize - 0.5));
     const c1 = Math.min(cols - 1, Math.floor((x + bandwidth - minX) / cellSize - 0.5));
@@ -64,7 +66,7 @@ export function kernelDensity(points: readonly Point[], grid: DensityGrid, bandw
         const d2 = dx * dx + dy2;
         if (d2 >= h2) continue;
         const u = 1 - d2 / h2;
-        values[rowStart + c] = (values[rowStart + c] as number) + scale * u * u;
+        values[rowStart + c] = (values[rowStart + c] as number) + pointScale * u * u;
       }
     }
   }

@@ -1,0 +1,127 @@
+/**
+ * The map view: a choropleth of rates by area, or a hotspot layer on the grid, each with
+ * the list that carries the same information for those who do not use the map.
+ */
+import { z } from 'zod';
+import type { Db } from '../../db/connection.ts';
+import { LanternError } from '../../shared/errors.ts';
+import { listAreaGeometries } from './analysis.repository.ts';
+import type { AreaGeometry } from '../geography/area.types.ts';
+import { AREA_LEVELS, filterQuery, type AreaLevel } from './filters.ts';
+import { getHotspots, HOTSPOT_METHODS, type HotspotCell, type Hotspots } from './hotspots.service.ts';
+import { cellPolygon, classOf, GI_COLOURS, GI_LABELS, GI_ORDER, quantileBreaks, SEQUENTIAL, sequentialLegend, type Feature, type LegendEntry } from './map-layers.ts';
+import { areaRows, countByArea, defaultAreaLevel, type AreaRow } from './overview.service.ts';
+import type { Workspace } from './workspace.ts';
+
+export const ZMapQuerySchema = z.object({
+  layer: z.enum(['cells', 'areas']).default('cells').describe('Grid hotspots, or a choropleth of rates by area'),
+  method: z.enum(HOTSPOT_METHODS).default('gi').describe('count, kde (quartic kernel density) or gi (Getis-Ord Gi*)'),
+  cell: z.coerce.number().int().default(250).describe('Cell size in metres, a multiple of 50'),
+  bandwidth: z.coerce.number().int().optional().describe('Kernel density bandwidth in metres (default twice the cell size)'),
+  level: z.enum(AREA_LEVELS).optional().describe('Area level of the choropleth'),
+});
+export type TMapQuery = z.output<typeof ZMapQuerySchema>;
+
+const LIST_LENGTH = 100;
+const number = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
+
+export type MapView = {
+  layer: 'cells' | 'areas';
+  method: TMapQuery['method'];
+  level: AreaLevel;
+  legend: LegendEntry[];
+  featuresUrl: string;
+  hotspots: Hotspots | null;
+  /** The cells worth listing: significant or non-empty, most notable first. */
+  cellList: HotspotCell[];
+  cellListTotal: number;
+  areas: AreaRow[] | null;
+};
+
+function notability(method: TMapQuery['method']) {
+  if (method === 'gi') return (c: HotspotCell) => c.z ?? 0;
+  if (method === 'kde') return (c: HotspotCell) => c.density ?? 0;
+  return (c: HotspotCell) => c.count ?? 0;
+}
+
+async function cellLayer(db: Db, ws: Workspace, query: TMapQuery) {
+  const hotspots = await getHotspots(db, ws, { method: query.method, cell: query.cell, bandwidth: query.bandwidth });
+  const value = notability(query.method);
+  let legend: LegendEntry[];
+  let colour: (c: HotspotCell) => string | null;
+  if (query.method === 'gi') {
+    legend = GI_ORDER.filter((k) => k !== 'none').map((k) => ({ key: k, label: GI_LABELS[k], colour: GI_COLOURS[k]! }));
+    colour = (c) => GI_COLOURS[c.class ?? 'none'];
+  } else {
+    const breaks = quantileBreaks(hotspots.cells.map(value));
+    legend = sequentialLegend(breaks, (n) => number.format(n));
+    colour = (c) => (value(c) > 0 ? SEQUENTIAL[classOf(value(c), breaks)]! : null);
+  }
+  return { hotspots, legend, colour, value };
+}
+
+async function areaLayer(db: Db, ws: Workspace, level: AreaLevel) {
+  const rows = areaRows(ws, level, await countByArea(db, ws, level));
+  const breaks = quantileBreaks(rows.map((r) => r.rate ?? 0));
+  return { rows, breaks, legend: sequentialLegend(breaks, (n) => `${number.format(n)} per 1,000`) };
+}
+
+export async function getMapView(db: Db, ws: Workspace, query: TMapQuery): Promise<MapView> {
+  const level = query.level ?? defaultAreaLevel(ws);
+  const featuresUrl = `/analysis/map/features.geojson${filterQuery(ws.filters, { layer: query.layer, method: query.method, cell: query.cell, bandwidth: query.bandwidth, level })}`;
+  if (query.layer === 'areas') {
+    const { rows, legend } = await areaLayer(db, ws, level);
+    return { layer: 'areas', method: query.method, level, legend, featuresUrl, hotspots: null, cellList: [], cellListTotal: 0, areas: rows };
+  }
+  const { hotspots, legend, value } = await cellLayer(db, ws, query);
+  const notable = hotspots.cells.filter((c) => (c.count ?? 0) > 0 || c.count === null || (c.class && c.class !== 'none'));
+  notable.sort((a, b) => value(b) - value(a));
+  return { layer: 'cells', method: query.method, level, legend, featuresUrl, hotspots, cellList: notable.slice(0, LIST_LENGTH), cellListTotal: notable.length, areas: null };
+}
+
+/** The map island's features, coloured by the same classes as the page's legend. */
+export async function mapFeatures(db: Db, ws: Workspace, query: TMapQuery): Promise<{ type: 'FeatureCollection'; features: Feature[] }> {
+  const links = filterQuery(ws.filters);
+  if (query.layer === 'areas') {
+    const level = query.level ?? defaultAreaLevel(ws);
+    const [{ rows, breaks }, geometries] = await Promise.all([areaLayer(db, ws, level), listAreaGeometries(db, ws.partnership.id, level)]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    if (geometries.length === 0) throw new LanternError('invalid-input', `No ${level} boundaries are loaded, so they cannot be mapped.`);
+    return {
+      type: 'FeatureCollection',
+      features: geometries.map((g) => {
+        const row = byId.get(g.id);
+        const rate = row?.rate ?? null;
+        const count = row?.count;
+        return {
+          type: 'Feature' as const, geometry: g.geometry as AreaGeometry,
+          properties: {
+            fill: rate !== null && rate > 0 ? SEQUENTIAL[classOf(rate, breaks)]! : null, outline: '#505a5f',
+            label: `${g.name === g.code ? g.code : `${g.name} (${g.code})`}: ${count === null ? 'a small number (suppressed)' : `${number.format(count ?? 0)} incidents`}${rate !== null ? `, ${number.format(rate)} per 1,000` : ''}`,
+            href: `/analysis/areas/${level}/${encodeURIComponent(g.code)}${links}`,
+          },
+        };
+      }),
+    };
+  }
+  const { hotspots, colour } = await cellLayer(db, ws, query);
+  const size = hotspots.grid.cellSize;
+  return {
+    type: 'FeatureCollection',
+    features: hotspots.cells.map((c) => ({
+      type: 'Feature' as const, geometry: cellPolygon(c, size),
+      properties: {
+        fill: colour(c), outline: null,
+        label: cellLabel(c, hotspots),
+        href: `/analysis/cells/${size}/${c.col}/${c.row}${links}`,
+      },
+    })),
+  };
+}
+
+export function cellLabel(c: HotspotCell, hotspots: Pick<Hotspots, 'method'>): string {
+  const count = c.count === null ? 'a small number (suppressed)' : `${number.format(c.count)} incidents`;
+  if (hotspots.method === 'gi') return `Cell ${c.id}: ${count}; Gi* z = ${(c.z ?? 0).toFixed(2)}, ${GI_LABELS[c.class ?? 'none']}`;
+  if (hotspots.method === 'kde') return `Cell ${c.id}: ${count}; density ${number.format(c.density ?? 0)} per km²`;
+  return `Cell ${c.id}: ${count}`;
+}
