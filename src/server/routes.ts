@@ -2,24 +2,30 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { analysisApi } from '../modules/analysis/analysis.api.ts';
+import { analysisRoutes } from '../modules/analysis/analysis.routes.ts';
 import { agreementRoutes } from '../modules/agreements/agreement.routes.ts';
 import { geographyRoutes } from '../modules/geography/geography.routes.ts';
 import { dataRoutes } from '../modules/ingestion/data.routes.ts';
 import { mappingRoutes } from '../modules/ingestion/mapping.routes.ts';
 import { ingestionApi } from '../modules/ingestion/ingestion.api.ts';
 import { adminRoutes } from '../modules/partnerships/admin.routes.ts';
+import { venuesRoutes } from '../modules/venues/venues.routes.ts';
 import { overviewRoutes } from './overview.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 
 export async function registerRoutes(app: FastifyInstance, options: { secureCookies: boolean; signInAttempts: number }) {
   await app.register(sessionRoutes, options);
   await app.register(overviewRoutes);
+  await app.register(analysisRoutes);
   await app.register(mappingRoutes);
   await app.register(dataRoutes);
   await app.register(agreementRoutes);
   await app.register(adminRoutes);
   await app.register(geographyRoutes);
   await app.register(ingestionApi);
+  await app.register(analysisApi);
+  await app.register(venuesRoutes);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/health', {

@@ -15,6 +15,7 @@ import { AREA_LEVELS, filterQuery, parseFilters, WEEKDAYS, type AreaLevel, type 
 import { HOTSPOT_METHODS } from './hotspots.service.ts';
 import { GI_LABELS } from './map-layers.ts';
 import { getMapView, mapFeatures, ZMapQuerySchema } from './map.service.ts';
+import { decileChart, hiddenViolenceChart, seasonalityChart, trendChart, weekHeatmap } from './charts.ts';
 import { defaultAreaLevel, getOverview } from './overview.service.ts';
 import { getDeprivation, getHiddenViolence, getWhen } from './patterns.service.ts';
 import { openWorkspace, type Workspace } from './workspace.ts';
@@ -65,14 +66,16 @@ export async function analysisRoutes(app: FastifyInstance) {
     const ws = await open(request);
     const level = ZLevel.parse(request.query).level ?? defaultAreaLevel(ws);
     const overview = await getOverview(db, ws, level);
-    return renderPage(request, reply, 'analysis/overview.njk', { title: 'Overview of incidents', ...workspaceContext(ws, 'overview', { level }), overview });
+    return renderPage(request, reply, 'analysis/overview.njk', {
+      title: 'Overview of incidents', ...workspaceContext(ws, 'overview', { level }), overview, charts: { trend: trendChart(overview, ws.partnership.name) },
+    });
   });
 
   app.get('/analysis/map', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
     const ws = await open(request);
     const query = ZMapQuerySchema.parse(request.query);
     const view = await getMapView(db, ws, query);
-    const extra = { layer: query.layer, method: query.method, cell: query.cell, level: view.level, bandwidth: query.bandwidth };
+    const extra = { layer: query.layer, method: query.method, shape: query.shape, cell: query.cell, level: view.level, bandwidth: query.bandwidth };
     return renderPage(request, reply, 'analysis/map.njk', { title: 'Map and hotspots', ...workspaceContext(ws, 'map', extra), map: view, methods: HOTSPOT_METHODS, giLabels: GI_LABELS });
   });
 
@@ -104,19 +107,26 @@ export async function analysisRoutes(app: FastifyInstance) {
 
   app.get('/analysis/when', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
     const ws = await open(request);
-    return renderPage(request, reply, 'analysis/when.njk', { title: 'When incidents happen', ...workspaceContext(ws, 'when'), when: await getWhen(db, ws) });
+    const when = await getWhen(db, ws);
+    const charts = { heatmap: when.timedSources.length ? weekHeatmap(when, ws.partnership.name) : null, seasonality: seasonalityChart(when, ws.partnership.name) };
+    return renderPage(request, reply, 'analysis/when.njk', { title: 'When incidents happen', ...workspaceContext(ws, 'when'), when, charts });
   });
 
   app.get('/analysis/hidden-violence', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
     const ws = await open(request);
     const level = ZLevel.parse(request.query).level ?? defaultAreaLevel(ws);
     const hidden = await getHiddenViolence(db, ws, level);
-    return renderPage(request, reply, 'analysis/hidden-violence.njk', { title: 'Hidden violence', ...workspaceContext(ws, 'hidden-violence', { level }), hidden });
+    return renderPage(request, reply, 'analysis/hidden-violence.njk', {
+      title: 'Hidden violence', ...workspaceContext(ws, 'hidden-violence', { level }), hidden, charts: { byArea: hiddenViolenceChart(hidden, ws.partnership.name) },
+    });
   });
 
   app.get('/analysis/deprivation', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
     const ws = await open(request);
-    return renderPage(request, reply, 'analysis/deprivation.njk', { title: 'Deprivation', ...workspaceContext(ws, 'deprivation'), deprivation: await getDeprivation(db, ws) });
+    const deprivation = await getDeprivation(db, ws);
+    return renderPage(request, reply, 'analysis/deprivation.njk', {
+      title: 'Deprivation', ...workspaceContext(ws, 'deprivation'), deprivation, charts: { deciles: deprivation.rows.length ? decileChart(deprivation.rows, ws.partnership.name) : null },
+    });
   });
 
   // Downloads: /analysis/<view>/export.csv, /analysis/map/export.geojson, charts as .svg and .png.

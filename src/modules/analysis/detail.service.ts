@@ -22,7 +22,7 @@ export type Breakdown = {
   incidentsTruncated: boolean;
 };
 
-async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.Square | null): Promise<Breakdown> {
+async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.Square | null, withRecords = true): Promise<Breakdown> {
   const [byCategory, bySource, byMonth] = await Promise.all([
     repo.countBy(db, scope, ['category'], square ?? undefined),
     repo.countBy(db, scope, ['source_id'], square ?? undefined),
@@ -35,7 +35,7 @@ async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: 
   const shownCategories = showCounts(ws, categories.map((c) => c.n));
   const shownSources = showCounts(ws, sources.map((s) => s.n));
   const shownMonths = showCounts(ws, months.map((m) => byMonth.find((r) => r.month === m)?.n ?? 0));
-  const mayReadRecords = can(ws.actor, 'incidents:read-records');
+  const mayReadRecords = withRecords && can(ws.actor, 'incidents:read-records');
   const incidents = mayReadRecords ? await repo.listIncidents(db, scope, square, INCIDENT_LIST_LIMIT + 1) : null;
   return {
     total: showCounts(ws, [total])[0]!,
@@ -47,9 +47,9 @@ async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: 
   };
 }
 
-export async function getCellDetail(db: Db, ws: Workspace, cellSize: number, col: number, row: number) {
+export async function getCellDetail(db: Db, ws: Workspace, cellSize: number, col: number, row: number, options: { withRecords?: boolean } = {}) {
   const { cell, square } = await cellSquare(db, ws, cellSize, col, row);
-  return { cell: { ...cell, cellSize, ...square }, ...(await breakdown(db, ws, ws.scope, square)) };
+  return { cell: { ...cell, cellSize, ...square }, ...(await breakdown(db, ws, ws.scope, square, options.withRecords ?? true)) };
 }
 
 export async function getAreaDetail(db: Db, ws: Workspace, type: AreaLevel, code: string) {

@@ -10,11 +10,13 @@ import { csvRows } from '../../shared/csv-export.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { recordLevelExportAllowed } from './analysis.repository.ts';
 import { AREA_LEVELS, WEEKDAYS } from './filters.ts';
-import { cellPolygon } from './map-layers.ts';
+import { cellOutlines } from './hotspots.service.ts';
 import { getMapView, ZMapQuerySchema } from './map.service.ts';
 import { defaultAreaLevel, getOverview, type Change } from './overview.service.ts';
 import { getDeprivation, getHiddenViolence, getWhen } from './patterns.service.ts';
 import type { Workspace } from './workspace.ts';
+import { svgToPng } from '../../shared/charts/index.ts';
+import { decileChart, hiddenViolenceChart, seasonalityChart, trendChart, weekHeatmap } from './charts.ts';
 
 export type ExportFormat = 'csv' | 'geojson' | 'svg' | 'png';
 export type ExportFile = { name: string; type: string; body: string | Buffer };
@@ -48,9 +50,8 @@ function onlyFormats(format: ExportFormat, allowed: ExportFormat[], view: string
   if (!allowed.includes(format)) throw new LanternError('invalid-input', `The ${view} view can be downloaded as ${allowed.join(' or ')}, not ${format}.`);
 }
 
-const overviewExport: Exporter = async (db, ws, query, format) => {
-  onlyFormats(format, ['csv'], 'overview');
-  const { table, level } = z.object({ table: z.enum(['area', 'category', 'source', 'trend']).default('area'), level: z.enum(AREA_LEVELS).optional() }).parse(query);
+const overviewExport: Exporter = async (db, ws, query) => {
+    const { table, level } = z.object({ table: z.enum(['area', 'category', 'source', 'trend']).default('area'), level: z.enum(AREA_LEVELS).optional() }).parse(query);
   const o = await getOverview(db, ws, level ?? defaultAreaLevel(ws));
   const changeHeader = ['change', 'change_lower_95', 'change_upper_95', 'p_value', 'significant'];
   let body: string;
@@ -81,34 +82,37 @@ const mapExport: Exporter = async (db, ws, query, format) => {
   if (format === 'csv') {
     return {
       name: baseName(ws, `grid-${h.grid.cellSize}m-${h.method}`, 'csv'), type: CSV,
-      body: csvRows(['cell', 'easting', 'northing', 'longitude', 'latitude', 'incidents', 'density_per_km2', 'gi_z', 'p', 'p_fdr', 'class'],
-        h.cells.map((c) => [c.id, c.easting, c.northing, c.lon, c.lat, shown(c.count), fmt(c.density, 3), fmt(c.z, 6), fmt(c.p, 6), fmt(c.pFdr, 6), c.class ?? ''])),
+      body: csvRows(['cell', 'easting', 'northing', 'longitude', 'latitude', 'incidents', 'density_per_km2', 'gi_z', 'p', 'p_fdr', 'class', 'emerging_pattern', 'trend_z', 'trend_p'],
+        h.cells.map((c) => [c.id, c.easting, c.northing, c.lon, c.lat, shown(c.count), fmt(c.density, 3), fmt(c.z, 6), fmt(c.p, 6), fmt(c.pFdr, 6), c.class ?? '',
+          c.patternLabel ?? '', fmt(c.trendZ, 4), fmt(c.trendP, 6)])),
     };
   }
+  const outlines = await cellOutlines(db, ws.partnership.id, h);
   return {
     name: baseName(ws, `grid-${h.grid.cellSize}m-${h.method}`, 'geojson'), type: 'application/geo+json',
     body: JSON.stringify({
       type: 'FeatureCollection',
       grid: h.grid, weights: h.weights, method: h.method, bandwidth: h.bandwidth, suppressed: ws.suppress,
-      features: h.cells.map((c) => ({
-        type: 'Feature', geometry: cellPolygon(c, h.grid.cellSize),
-        properties: { cell: c.id, easting: c.easting, northing: c.northing, count: c.count, density: c.density ?? null, z: c.z ?? null, p: c.p ?? null, p_fdr: c.pFdr ?? null, class: c.class ?? null },
+      features: h.cells.map((c, i) => ({
+        type: 'Feature', geometry: { type: 'Polygon', coordinates: [outlines[i]] },
+        properties: {
+          cell: c.id, easting: c.easting, northing: c.northing, count: c.count, density: c.density ?? null, z: c.z ?? null, p: c.p ?? null, p_fdr: c.pFdr ?? null,
+          class: c.class ?? null, pattern: c.patternLabel ?? null,
+        },
       })),
     }),
   };
 };
 
-const whenExport: Exporter = async (db, ws, _query, format) => {
-  onlyFormats(format, ['csv'], 'when');
-  const w = await getWhen(db, ws);
+const whenExport: Exporter = async (db, ws) => {
+    const w = await getWhen(db, ws);
   const rows: Array<Array<string | number>> = [];
   w.heatmap.values.forEach((hours, d) => hours.forEach((n, h) => rows.push([WEEKDAYS[d]!, h, shown(n)])));
   return { name: baseName(ws, 'when-weekday-hour', 'csv'), type: CSV, body: csvRows(['weekday', 'hour', 'incidents'], rows) };
 };
 
-const hiddenExport: Exporter = async (db, ws, query, format) => {
-  onlyFormats(format, ['csv'], 'hidden violence');
-  const { table, level } = z.object({ table: z.enum(['area', 'month']).default('area'), level: z.enum(AREA_LEVELS).optional() }).parse(query);
+const hiddenExport: Exporter = async (db, ws, query) => {
+    const { table, level } = z.object({ table: z.enum(['area', 'month']).default('area'), level: z.enum(AREA_LEVELS).optional() }).parse(query);
   const hv = await getHiddenViolence(db, ws, level ?? defaultAreaLevel(ws));
   const rows = table === 'area' ? hv.byArea.rows : hv.byMonth;
   return {
@@ -118,9 +122,8 @@ const hiddenExport: Exporter = async (db, ws, query, format) => {
   };
 };
 
-const deprivationExport: Exporter = async (db, ws, _query, format) => {
-  onlyFormats(format, ['csv'], 'deprivation');
-  const d = await getDeprivation(db, ws);
+const deprivationExport: Exporter = async (db, ws) => {
+    const d = await getDeprivation(db, ws);
   return {
     name: baseName(ws, 'deprivation', 'csv'), type: CSV,
     body: csvRows(['imd_decile', 'lsoas', 'population', 'incidents', 'rate_per_1000', 'rate_lower_95', 'rate_upper_95'],
@@ -128,10 +131,37 @@ const deprivationExport: Exporter = async (db, ws, _query, format) => {
   };
 };
 
+type ChartMaker = (db: Db, ws: Workspace, query: unknown) => Promise<string>;
+
+/** Every chart of every view, by view and name, for the SVG and PNG downloads. */
+const CHARTS: Record<string, Record<string, ChartMaker>> = {
+  overview: { trend: async (db, ws, query) => trendChart(await getOverview(db, ws, z.object({ level: z.enum(AREA_LEVELS).optional() }).parse(query).level ?? defaultAreaLevel(ws)), ws.partnership.name) },
+  when: {
+    heatmap: async (db, ws) => weekHeatmap(await getWhen(db, ws), ws.partnership.name),
+    seasonality: async (db, ws) => seasonalityChart(await getWhen(db, ws), ws.partnership.name),
+  },
+  'hidden-violence': { 'by-area': async (db, ws, query) => hiddenViolenceChart(await getHiddenViolence(db, ws, z.object({ level: z.enum(AREA_LEVELS).optional() }).parse(query).level ?? defaultAreaLevel(ws)), ws.partnership.name) },
+  deprivation: { deciles: async (db, ws) => decileChart((await getDeprivation(db, ws)).rows, ws.partnership.name) },
+};
+
+function withCharts(view: string, tables: Exporter): Exporter {
+  return async (db, ws, query, format) => {
+    onlyFormats(format, ['csv', 'svg', 'png'], view);
+    if (format === 'csv') return tables(db, ws, query, format);
+    const charts = CHARTS[view] ?? {};
+    const { chart } = z.object({ chart: z.string().optional() }).parse(query);
+    const make = chart ? charts[chart] : Object.values(charts)[0];
+    if (!make) throw new LanternError('invalid-input', `The ${view} view has ${Object.keys(charts).length ? `the charts ${Object.keys(charts).join(', ')}` : 'no charts'}; choose one with ?chart=.`);
+    const svg = await make(db, ws, query);
+    const name = baseName(ws, `${view}-${chart ?? Object.keys(charts)[0]}`, format);
+    return format === 'svg' ? { name, type: 'image/svg+xml', body: svg } : { name, type: 'image/png', body: await svgToPng(svg, { scale: 2 }) };
+  };
+}
+
 export const analysisExports: Record<string, Exporter> = {
-  overview: overviewExport,
+  overview: withCharts('overview', overviewExport),
   map: mapExport,
-  when: whenExport,
-  'hidden-violence': hiddenExport,
-  deprivation: deprivationExport,
+  when: withCharts('when', whenExport),
+  'hidden-violence': withCharts('hidden-violence', hiddenExport),
+  deprivation: withCharts('deprivation', deprivationExport),
 };

@@ -6,18 +6,21 @@
 import type { Db } from '../../db/connection.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { geographyFingerprint } from '../geography/geography.repository.ts';
-import type { AreaGeometry } from '../geography/area.types.ts';
-import { buildGrid, cellAt, type Grid } from './hotspots/grid.ts';
+import type { AreaGeometry, Position } from '../geography/area.types.ts';
+import { buildGrid, cellAt, cellRing, type Grid, type GridShape } from './hotspots/grid.ts';
+import { emergingHotSpots, emergingLabel, EMERGING_MIN_SLICES, type EmergingPattern, type EmergingSide } from './hotspots/emerging.ts';
 import { giStar, type GiStarClass } from './hotspots/gi-star.ts';
 import { kernelDensity } from './stats/kernel-density.ts';
 import * as repo from './analysis.repository.ts';
+import { monthsBetween } from './filters.ts';
 import { showCounts, type Shown, type Workspace } from './workspace.ts';
 
 export const BASE_SQUARE = 50;
-export const HOTSPOT_METHODS = ['count', 'kde', 'gi'] as const;
+export const HOTSPOT_METHODS = ['count', 'kde', 'gi', 'emerging'] as const;
+export const GRID_SHAPES = ['square', 'hex'] as const;
 export type HotspotMethod = (typeof HOTSPOT_METHODS)[number];
 
-export type HotspotQuery = { method: HotspotMethod; cell: number; bandwidth?: number | undefined };
+export type HotspotQuery = { method: HotspotMethod; cell: number; shape?: GridShape | undefined; bandwidth?: number | undefined };
 
 export type HotspotCell = {
   id: string; col: number; row: number;
@@ -26,12 +29,14 @@ export type HotspotCell = {
   /** Incidents per square kilometre (kernel density), for method kde. */
   density?: number;
   z?: number; p?: number; pFdr?: number; class?: GiStarClass;
+  /** Emerging hot spot pattern over the period's months, for method emerging. */
+  pattern?: EmergingPattern; side?: EmergingSide | null; patternLabel?: string; trendZ?: number; trendP?: number;
 };
 
 export type Hotspots = {
   method: HotspotMethod;
   grid: {
-    shape: 'square'; cellSize: number; crs: 'EPSG:27700';
+    shape: GridShape; cellSize: number; crs: 'EPSG:27700';
     originEasting: number; originNorthing: number; cells: number;
     rule: string;
   };
@@ -41,8 +46,13 @@ export type Hotspots = {
   /** Located incidents in the filters that fall in no cell (outside the boundary). */
   outsideGrid: Shown;
   summary: Record<GiStarClass, number> | null;
+  /** Emerging hot spots: the monthly time slices used and how many cells show each pattern. */
+  slices: string[] | null;
+  patterns: Record<string, number> | null;
 };
 
+export const HEX_RULE = 'Pointy-topped hexagonal cells in British National Grid (EPSG:27700); the cell size is the distance across the flats, which is also the distance between neighbouring centres. Every hexagon grid of one size lies on one national lattice anchored at easting 0, northing 0, with odd rows shifted half a cell east. A cell is part of the grid when its centre lies inside the partnership boundary, with or without incidents. Incidents are counted by 50 m square, each square going to the hexagon holding its centre, so a point is placed to within 35 m.';
+export const HEX_WEIGHTS = 'Binary contiguity including the cell itself: the cell and its six edge neighbours. Gi* z-scores; two-sided p from the normal distribution; Benjamini-Hochberg false-discovery-rate adjustment over all cells; classed hot or cold at 90, 95 and 99% on the adjusted p.';
 export const GRID_RULE = 'Square cells in British National Grid (EPSG:27700). Origin: the boundary\'s minimum easting and northing, each rounded down to a multiple of the cell size. A cell is part of the grid when its centre lies inside the partnership boundary, with or without incidents.';
 export const GI_WEIGHTS = 'Binary queen contiguity including the cell itself: the cell and every cell whose centre is within 1.5 cell widths (the 3 x 3 block). Gi* z-scores; two-sided p from the normal distribution; Benjamini-Hochberg false-discovery-rate adjustment over all cells; classed hot or cold at 90, 95 and 99% on the adjusted p.';
 
@@ -56,16 +66,16 @@ export function checkCellSize(cell: number): number {
 const gridCache = new Map<string, Promise<Grid>>();
 
 /** The partnership's grid of this cell size, built once per geography version. */
-export async function partnershipGrid(db: Db, partnershipId: number, cellSize: number): Promise<Grid> {
+export async function partnershipGrid(db: Db, partnershipId: number, cellSize: number, shape: GridShape = 'square'): Promise<Grid> {
   checkCellSize(cellSize);
-  const key = `${partnershipId}:${cellSize}:${await geographyFingerprint(db, partnershipId)}`;
+  const key = `${partnershipId}:${shape}:${cellSize}:${await geographyFingerprint(db, partnershipId)}`;
   let grid = gridCache.get(key);
   if (!grid) {
     grid = (async () => {
       const boundary = await repo.boundaryGeometries(db, partnershipId);
       const geometries = boundary.rows.map((r) => r.geometry as AreaGeometry).filter(Boolean);
       if (geometries.length === 0) throw new LanternError('invalid-input', 'Load the partnership\'s boundaries (Admin, Geography) before mapping hotspots.');
-      const built = buildGrid({ boundary: geometries, cellSize });
+      const built = buildGrid({ boundary: geometries, cellSize, shape });
       if (built.cells.length > 250_000) throw new LanternError('invalid-input', `A ${cellSize} m grid would have ${built.cells.length} cells; choose a larger cell size.`);
       return built;
     })();
@@ -82,11 +92,44 @@ export async function gridCounts(db: Db, scope: repo.CountScope, grid: Grid): Pr
   const counts = new Float64Array(grid.cells.length);
   let outside = 0;
   for (const s of squares) {
-    const c = cellAt(grid, s.cell_e * BASE_SQUARE + BASE_SQUARE / 2, s.cell_n * BASE_SQUARE + BASE_SQUARE / 2);
+    const c = cellOfSquare(grid, s);
     if (c < 0) outside += s.n;
     else counts[c]! += s.n;
   }
   return { counts, outside, squares };
+}
+
+function cellOfSquare(grid: Grid, square: { cell_e: number; cell_n: number }): number {
+  return cellAt(grid, square.cell_e * BASE_SQUARE + BASE_SQUARE / 2, square.cell_n * BASE_SQUARE + BASE_SQUARE / 2);
+}
+
+/**
+ * Emerging hot spots: Gi* in every month of the period, then each cell's pattern over
+ * the months (Mann-Kendall trend on its z-scores).
+ */
+async function emergingPatterns(db: Db, ws: Workspace, grid: Grid, cells: HotspotCell[]) {
+  const months = monthsBetween(ws.filters.from, ws.filters.to);
+  if (months.length < EMERGING_MIN_SLICES) {
+    throw new LanternError('invalid-input', `Emerging hot spots need at least ${EMERGING_MIN_SLICES} months (12 or more is better); the period has ${months.length}.`);
+  }
+  const slices = months.map(() => new Float64Array(grid.cells.length));
+  const sliceOf = new Map(months.map((m, i) => [m, i]));
+  for (const s of await repo.countByCell(db, ws.scope, true)) {
+    const c = cellOfSquare(grid, s);
+    const t = sliceOf.get(s.month!);
+    if (c >= 0 && t !== undefined) slices[t]![c]! += s.n;
+  }
+  const result = emergingHotSpots(grid, slices);
+  const patterns: Record<string, number> = {};
+  result.cells.forEach((e, i) => {
+    const label = emergingLabel(e);
+    Object.assign(cells[i]!, {
+      pattern: e.pattern, side: e.side, patternLabel: label, z: round(e.finalZ, 6), class: e.finalClass,
+      trendZ: round(e.trend.z, 4), trendP: e.trend.pValue,
+    });
+    patterns[label] = (patterns[label] ?? 0) + 1;
+  });
+  return { months, patterns };
 }
 
 export function cellId(col: number, row: number): string {
@@ -94,7 +137,7 @@ export function cellId(col: number, row: number): string {
 }
 
 export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): Promise<Hotspots> {
-  const grid = await partnershipGrid(db, ws.partnership.id, query.cell);
+  const grid = await partnershipGrid(db, ws.partnership.id, query.cell, query.shape ?? 'square');
   const { counts, outside, squares } = await gridCounts(db, ws.scope, grid);
   const shown = showCounts(ws, Array.from(counts));
   const cells: HotspotCell[] = grid.cells.map((c, i) => ({
@@ -103,7 +146,10 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
   }));
   let summary: Hotspots['summary'] = null;
   let bandwidth: number | null = null;
-  if (query.method === 'gi') {
+  let emerging: { months: string[]; patterns: Record<string, number> } | null = null;
+  if (query.method === 'emerging') {
+    emerging = await emergingPatterns(db, ws, grid, cells);
+  } else if (query.method === 'gi') {
     const result = giStar(grid, counts);
     summary = { 'hot-99': 0, 'hot-95': 0, 'hot-90': 0, 'cold-99': 0, 'cold-95': 0, 'cold-90': 0, none: 0 };
     result.forEach((r, i) => {
@@ -111,6 +157,7 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
       summary![r.class] += 1;
     });
   } else if (query.method === 'kde') {
+    if (grid.shape !== 'square') throw new LanternError('invalid-input', 'Kernel density is drawn on square cells; choose the square grid.');
     // Default bandwidth: twice the cell size, the common starting point in crime mapping.
     bandwidth = query.bandwidth ?? query.cell * 2;
     if (!(bandwidth >= BASE_SQUARE && bandwidth <= 10_000)) throw new LanternError('invalid-input', `The bandwidth must be between ${BASE_SQUARE} and 10,000 metres.`);
@@ -123,18 +170,29 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
   }
   return {
     method: query.method,
-    grid: { shape: 'square', cellSize: grid.cellSize, crs: 'EPSG:27700', originEasting: grid.originEasting, originNorthing: grid.originNorthing, cells: grid.cells.length, rule: GRID_RULE },
-    weights: query.method === 'gi' ? GI_WEIGHTS : null,
+    grid: {
+      shape: grid.shape, cellSize: grid.cellSize, crs: 'EPSG:27700', originEasting: grid.originEasting, originNorthing: grid.originNorthing,
+      cells: grid.cells.length, rule: grid.shape === 'hex' ? HEX_RULE : GRID_RULE,
+    },
+    weights: query.method === 'gi' || query.method === 'emerging' ? (grid.shape === 'hex' ? HEX_WEIGHTS : GI_WEIGHTS) : null,
     bandwidth,
     cells,
     outsideGrid: showCounts(ws, [outside])[0]!,
     summary,
+    slices: emerging?.months ?? null,
+    patterns: emerging?.patterns ?? null,
   };
 }
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** The lon/lat outline of each cell, for the map and the GeoJSON download. */
+export async function cellOutlines(db: Db, partnershipId: number, hotspots: Pick<Hotspots, 'grid'>): Promise<Position[][]> {
+  const grid = await partnershipGrid(db, partnershipId, hotspots.grid.cellSize, hotspots.grid.shape);
+  return grid.cells.map((_, i) => cellRing(grid, i).map(([lon, lat]) => [round(lon, 6), round(lat, 6)] as Position));
 }
 
 /** The square of a cell, for its detail page and its incident list. */

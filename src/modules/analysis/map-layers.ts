@@ -3,10 +3,8 @@
  * colour, label and link, chosen here, so the legend on the page (drawn from the same
  * classes) and the map always agree.
  */
-import { fromBng } from '../../shared/bng.ts';
 import type { AreaGeometry } from '../geography/area.types.ts';
 import type { GiStarClass } from './hotspots/gi-star.ts';
-import type { HotspotCell } from './hotspots.service.ts';
 
 export type LegendEntry = { key: string; label: string; colour: string };
 export type Feature = {
@@ -28,6 +26,14 @@ export const GI_LABELS: Record<GiStarClass, string> = {
   'hot-99': 'Hot spot, 99% confidence', 'hot-95': 'Hot spot, 95% confidence', 'hot-90': 'Hot spot, 90% confidence',
   none: 'Not significant',
   'cold-90': 'Cold spot, 90% confidence', 'cold-95': 'Cold spot, 95% confidence', 'cold-99': 'Cold spot, 99% confidence',
+};
+
+/** Emerging hot spot patterns: hot in reds and oranges, cold in blues, strongest darkest. */
+export const EMERGING_COLOURS: Record<string, string> = {
+  'hot:intensifying': '#67001f', 'hot:persistent': '#b2182b', 'hot:new': '#d6604d', 'hot:consecutive': '#f4a582',
+  'hot:diminishing': '#e08214', 'hot:sporadic': '#fdb863', 'hot:oscillating': '#fee0b6', 'hot:historical': '#bf812d',
+  'cold:intensifying': '#053061', 'cold:persistent': '#2166ac', 'cold:new': '#4393c3', 'cold:consecutive': '#92c5de',
+  'cold:diminishing': '#5aae61', 'cold:sporadic': '#a6dba0', 'cold:oscillating': '#d1e5f0', 'cold:historical': '#8073ac',
 };
 
 export const GI_ORDER: GiStarClass[] = ['hot-99', 'hot-95', 'hot-90', 'none', 'cold-90', 'cold-95', 'cold-99'];
@@ -59,14 +65,4 @@ export function sequentialLegend(breaks: readonly number[], format: (n: number) 
     entries.push({ key: `c${k + 1}`, label: upper === undefined ? `${format(breaks[k]!)} or more` : `${format(breaks[k]!)} to under ${format(upper)}`, colour: SEQUENTIAL[k + 1]! });
   }
   return entries;
-}
-
-/** The square of a cell as a lon/lat polygon (BNG corners projected, so it is exact on the ground). */
-export function cellPolygon(cell: Pick<HotspotCell, 'easting' | 'northing'>, cellSize: number): AreaGeometry {
-  const h = cellSize / 2;
-  const corners: Array<[number, number]> = [[-h, -h], [h, -h], [h, h], [-h, h], [-h, -h]];
-  return { type: 'Polygon', coordinates: [corners.map(([de, dn]) => {
-    const [lon, lat] = fromBng(cell.easting + de, cell.northing + dn);
-    return [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6] as [number, number];
-  })] };
 }

@@ -8,14 +8,15 @@ import { LanternError } from '../../shared/errors.ts';
 import { listAreaGeometries } from './analysis.repository.ts';
 import type { AreaGeometry } from '../geography/area.types.ts';
 import { AREA_LEVELS, filterQuery, type AreaLevel } from './filters.ts';
-import { getHotspots, HOTSPOT_METHODS, type HotspotCell, type Hotspots } from './hotspots.service.ts';
-import { cellPolygon, classOf, GI_COLOURS, GI_LABELS, GI_ORDER, quantileBreaks, SEQUENTIAL, sequentialLegend, type Feature, type LegendEntry } from './map-layers.ts';
+import { cellOutlines, getHotspots, GRID_SHAPES, HOTSPOT_METHODS, type HotspotCell, type Hotspots } from './hotspots.service.ts';
+import { classOf, EMERGING_COLOURS, GI_COLOURS, GI_LABELS, GI_ORDER, quantileBreaks, SEQUENTIAL, sequentialLegend, type Feature, type LegendEntry } from './map-layers.ts';
 import { areaRows, countByArea, defaultAreaLevel, type AreaRow } from './overview.service.ts';
 import type { Workspace } from './workspace.ts';
 
 export const ZMapQuerySchema = z.object({
   layer: z.enum(['cells', 'areas']).default('cells').describe('Grid hotspots, or a choropleth of rates by area'),
-  method: z.enum(HOTSPOT_METHODS).default('gi').describe('count, kde (quartic kernel density) or gi (Getis-Ord Gi*)'),
+  method: z.enum(HOTSPOT_METHODS).default('gi').describe('count, kde (quartic kernel density), gi (Getis-Ord Gi*) or emerging (emerging hot spots over the months of the period)'),
+  shape: z.enum(GRID_SHAPES).default('square').describe('square or hex cells'),
   cell: z.coerce.number().int().default(250).describe('Cell size in metres, a multiple of 50'),
   bandwidth: z.coerce.number().int().optional().describe('Kernel density bandwidth in metres (default twice the cell size)'),
   level: z.enum(AREA_LEVELS).optional().describe('Area level of the choropleth'),
@@ -39,17 +40,21 @@ export type MapView = {
 };
 
 function notability(method: TMapQuery['method']) {
-  if (method === 'gi') return (c: HotspotCell) => c.z ?? 0;
+  if (method === 'gi' || method === 'emerging') return (c: HotspotCell) => c.z ?? 0;
   if (method === 'kde') return (c: HotspotCell) => c.density ?? 0;
   return (c: HotspotCell) => c.count ?? 0;
 }
 
 async function cellLayer(db: Db, ws: Workspace, query: TMapQuery) {
-  const hotspots = await getHotspots(db, ws, { method: query.method, cell: query.cell, bandwidth: query.bandwidth });
+  const hotspots = await getHotspots(db, ws, { method: query.method, cell: query.cell, shape: query.shape, bandwidth: query.bandwidth });
   const value = notability(query.method);
   let legend: LegendEntry[];
   let colour: (c: HotspotCell) => string | null;
-  if (query.method === 'gi') {
+  if (query.method === 'emerging') {
+    const present = new Map(hotspots.cells.filter((c) => c.side).map((c) => [`${c.side}:${c.pattern}`, c.patternLabel!]));
+    legend = Object.keys(EMERGING_COLOURS).filter((k) => present.has(k)).map((k) => ({ key: k.replace(':', '-'), label: present.get(k)!, colour: EMERGING_COLOURS[k]! }));
+    colour = (c) => (c.side ? EMERGING_COLOURS[`${c.side}:${c.pattern}`] ?? null : null);
+  } else if (query.method === 'gi') {
     legend = GI_ORDER.filter((k) => k !== 'none').map((k) => ({ key: k, label: GI_LABELS[k], colour: GI_COLOURS[k]! }));
     colour = (c) => GI_COLOURS[c.class ?? 'none'];
   } else {
@@ -68,13 +73,13 @@ async function areaLayer(db: Db, ws: Workspace, level: AreaLevel) {
 
 export async function getMapView(db: Db, ws: Workspace, query: TMapQuery): Promise<MapView> {
   const level = query.level ?? defaultAreaLevel(ws);
-  const featuresUrl = `/analysis/map/features.geojson${filterQuery(ws.filters, { layer: query.layer, method: query.method, cell: query.cell, bandwidth: query.bandwidth, level })}`;
+  const featuresUrl = `/analysis/map/features.geojson${filterQuery(ws.filters, { layer: query.layer, method: query.method, shape: query.shape, cell: query.cell, bandwidth: query.bandwidth, level })}`;
   if (query.layer === 'areas') {
     const { rows, legend } = await areaLayer(db, ws, level);
     return { layer: 'areas', method: query.method, level, legend, featuresUrl, hotspots: null, cellList: [], cellListTotal: 0, areas: rows };
   }
   const { hotspots, legend, value } = await cellLayer(db, ws, query);
-  const notable = hotspots.cells.filter((c) => (c.count ?? 0) > 0 || c.count === null || (c.class && c.class !== 'none'));
+  const notable = hotspots.cells.filter((c) => (c.count ?? 0) > 0 || c.count === null || (c.class && c.class !== 'none') || c.side);
   notable.sort((a, b) => value(b) - value(a));
   return { layer: 'cells', method: query.method, level, legend, featuresUrl, hotspots, cellList: notable.slice(0, LIST_LENGTH), cellListTotal: notable.length, areas: null };
 }
@@ -105,22 +110,24 @@ export async function mapFeatures(db: Db, ws: Workspace, query: TMapQuery): Prom
     };
   }
   const { hotspots, colour } = await cellLayer(db, ws, query);
-  const size = hotspots.grid.cellSize;
+  const outlines = await cellOutlines(db, ws.partnership.id, hotspots);
   return {
     type: 'FeatureCollection',
-    features: hotspots.cells.map((c) => ({
-      type: 'Feature' as const, geometry: cellPolygon(c, size),
-      properties: {
-        fill: colour(c), outline: null,
-        label: cellLabel(c, hotspots),
-        href: `/analysis/cells/${size}/${c.col}/${c.row}${links}`,
-      },
+    features: hotspots.cells.map((c, i) => ({
+      type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: [outlines[i]!] },
+      properties: { fill: colour(c), outline: null, label: cellLabel(c, hotspots), href: cellHref(hotspots, c, links) },
     })),
   };
 }
 
+/** A cell's detail page; hexagons are summarised on the map and in the list only. */
+export function cellHref(hotspots: Pick<Hotspots, 'grid'>, c: HotspotCell, links: string): string | null {
+  return hotspots.grid.shape === 'square' ? `/analysis/cells/${hotspots.grid.cellSize}/${c.col}/${c.row}${links}` : null;
+}
+
 export function cellLabel(c: HotspotCell, hotspots: Pick<Hotspots, 'method'>): string {
   const count = c.count === null ? 'a small number (suppressed)' : `${number.format(c.count)} incidents`;
+  if (hotspots.method === 'emerging') return `Cell ${c.id}: ${count}; ${c.patternLabel ?? 'No pattern'}`;
   if (hotspots.method === 'gi') return `Cell ${c.id}: ${count}; Gi* z = ${(c.z ?? 0).toFixed(2)}, ${GI_LABELS[c.class ?? 'none']}`;
   if (hotspots.method === 'kde') return `Cell ${c.id}: ${count}; density ${number.format(c.density ?? 0)} per km²`;
   return `Cell ${c.id}: ${count}`;
