@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benjaminiHochberg, classifyGiStar, giStar, giStarZ, twoSidedP, type GiStarGrid } from './gi-star.ts';
+import { gridNeighbours } from './grid.ts';
 
 /** A full rectangle of cells, row by row. */
 function rectangle(cols: number, rows: number): GiStarGrid {
@@ -60,6 +61,33 @@ describe('giStarZ', () => {
     // Corner (0,0): itself (1), (1,0) (2), (0,1) (4).
     const expected = (7 - mean * 3) / (s * Math.sqrt((n * 3 - 9) / (n - 1)));
     expect(z[0]).toBeCloseTo(expected, 14);
+  });
+
+  it('uses the six edge neighbours on hexagons (odd rows shifted east)', () => {
+    // 3×3 hexagons, values 0…8 row by row. Cell (1, 1) is on an odd row, so above and below
+    // it are columns 1 and 2: neighbours 1, 2, 3, 5, 7, 8 and itself, Σwx = 30, Σw = 7.
+    // Corner (0, 0) on an even row: itself, (1, 0) and (0, 1) only.
+    const grid: GiStarGrid = { ...rectangle(3, 3), shape: 'hex' };
+    const values = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+    const n = 9;
+    const s = Math.sqrt(60 / 9);
+    const z = giStarZ(grid, values);
+    expect(z[4]).toBeCloseTo((30 - 4 * 7) / (s * Math.sqrt((n * 7 - 49) / (n - 1))), 14);
+    expect(z[0]).toBeCloseTo((0 + 1 + 3 - 4 * 3) / (s * Math.sqrt((n * 3 - 9) / (n - 1))), 14);
+    // Cell (0, 1), odd row, west edge: (0, 0), (1, 0) above, (1, 1) beside, (0, 2), (1, 2) below.
+    expect(z[3]).toBeCloseTo((3 + 0 + 1 + 4 + 6 + 7 - 4 * 6) / (s * Math.sqrt((n * 6 - 36) / (n - 1))), 14);
+  });
+
+  it('gives the same z from a neighbour list as from the grid', () => {
+    let seed = 3;
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    for (const shape of ['square', 'hex'] as const) {
+      const grid: GiStarGrid = { ...rectangle(12, 9), shape };
+      const values = Array.from({ length: 108 }, () => Math.floor(random() * 10));
+      expect([...giStarZ(gridNeighbours(grid), values)]).toEqual([...giStarZ(grid, values)]);
+      expect(giStar(gridNeighbours(grid), values)).toEqual(giStar(grid, values));
+    }
+    expect(() => giStarZ(gridNeighbours(rectangle(2, 2)), [1, 2, 3])).toThrow(RangeError);
   });
 
   it('reports no pattern where the statistic is undefined', () => {

@@ -1,17 +1,18 @@
 /**
- * Getis-Ord Gi* hot spot statistic on a square grid (Ord & Getis 1995; the form ArcGIS's
- * Hot Spot Analysis and R's spdep::localG with a self-including neighbour list use).
+ * Getis-Ord Gi* hot spot statistic on a grid (Ord & Getis 1995; the form ArcGIS's Hot Spot
+ * Analysis and R's spdep::localG with a self-including neighbour list use).
  *
- * Weights are binary queen contiguity including the cell itself: every cell whose centre is
- * within 1.5 cell widths. On a square grid the centre distances are 0, 1, √2, 2, … widths,
- * so that is exactly the 3×3 block around the cell, which is read straight from the grid's
- * col/row lookup table instead of searching distances (O(n), not O(n²)).
+ * Weights are binary contiguity including the cell itself: on a square grid queen
+ * contiguity, every cell whose centre is within 1.5 cell widths (centre distances are 0, 1,
+ * √2, 2, … widths, so exactly the 3×3 block); on a hexagonal grid the six cells sharing an
+ * edge. Both come as one neighbour list read from the grid's (row, col) lookup table
+ * (gridNeighbours), so the statistic has a single implementation and stays O(n), not O(n²).
  *
  * Many cells are tested at once, so p-values are adjusted by Benjamini–Hochberg before
  * classing: without it a borough of 2,000 cells would show ~100 "95%" hot or cold spots
  * from noise alone.
  */
-import type { Grid } from './grid.ts';
+import { gridNeighbours, type GridTopology, type NeighbourList } from './grid.ts';
 import { normalCdf } from '../stats/distributions.ts';
 
 export type GiStarClass = 'hot-99' | 'hot-95' | 'hot-90' | 'cold-99' | 'cold-95' | 'cold-90' | 'none';
@@ -25,16 +26,22 @@ export type GiStarCell = {
   class: GiStarClass;
 };
 
-/** The grid fields Gi* needs, so callers with their own cell layout can use it too. */
-export type GiStarGrid = Pick<Grid, 'cols' | 'rows' | 'cellIndex'> & { cells: ArrayLike<{ col: number; row: number }> };
+/**
+ * The grid fields Gi* needs, so callers with their own cell layout can use it too. Without
+ * `shape` the cells are squares.
+ */
+export type GiStarGrid = GridTopology;
 
 /**
- * Gi* z-score per cell (in the order of `grid.cells`). Where the statistic is undefined,
- * because every cell has the same value or every cell neighbours every other (the variance
- * is zero), z is 0: there is no pattern to report, and NaN would leak into maps and sorting.
+ * Gi* z-score per cell (in the order of `grid.cells`), from the grid's contiguity or from a
+ * neighbour list given directly (self included; see NeighbourList), which saves rebuilding
+ * it when the same grid is scored many times. Where the statistic is undefined, because
+ * every cell has the same value or every cell neighbours every other (the variance is
+ * zero), z is 0: there is no pattern to report, and NaN would leak into maps and sorting.
  */
-export function giStarZ(grid: GiStarGrid, values: ArrayLike<number>): Float64Array {
-  const n = grid.cells.length;
+export function giStarZ(grid: GiStarGrid | NeighbourList, values: ArrayLike<number>): Float64Array {
+  const neighbours = 'offsets' in grid ? grid : null;
+  const n = neighbours ? Math.max(0, neighbours.offsets.length - 1) : (grid as GiStarGrid).cells.length;
   if (values.length !== n) {
     throw new RangeError(`Gi* needs one value per grid cell: ${n} cells but ${values.length} values.`);
   }
@@ -53,24 +60,13 @@ export function giStarZ(grid: GiStarGrid, values: ArrayLike<number>): Float64Arr
   const s = Math.sqrt(ss / n);
   if (!(s > 0)) return z;
 
-  const { cols, rows, cellIndex } = grid;
+  const { offsets, indices } = neighbours ?? gridNeighbours(grid as GiStarGrid);
   for (let i = 0; i < n; i++) {
-    const cell = grid.cells[i] as { col: number; row: number };
-    const r0 = Math.max(0, cell.row - 1);
-    const r1 = Math.min(rows - 1, cell.row + 1);
-    const c0 = Math.max(0, cell.col - 1);
-    const c1 = Math.min(cols - 1, cell.col + 1);
-    let weight = 0;
+    const k0 = offsets[i] as number;
+    const k1 = offsets[i + 1] as number;
+    const weight = k1 - k0;
     let local = 0;
-    for (let r = r0; r <= r1; r++) {
-      const base = r * cols;
-      for (let c = c0; c <= c1; c++) {
-        const j = cellIndex[base + c] as number;
-        if (j < 0) continue;
-        weight++;
-        local += values[j] as number;
-      }
-    }
+    for (let k = k0; k < k1; k++) local += values[indices[k] as number] as number;
     // Binary weights, so Σw² = Σw.
     const variance = (n * weight - weight * weight) / (n - 1);
     z[i] = variance > 0 ? (local - mean * weight) / (s * Math.sqrt(variance)) : 0;
@@ -79,7 +75,7 @@ export function giStarZ(grid: GiStarGrid, values: ArrayLike<number>): Float64Arr
 }
 
 /** Gi* per cell with p-values, FDR-adjusted p-values and hot/cold classes. */
-export function giStar(grid: GiStarGrid, values: ArrayLike<number>): GiStarCell[] {
+export function giStar(grid: GiStarGrid | NeighbourList, values: ArrayLike<number>): GiStarCell[] {
   const z = giStarZ(grid, values);
   const p = new Float64Array(z.length);
   for (let i = 0; i < z.length; i++) p[i] = twoSidedP(z[i] as number);
