@@ -105,6 +105,13 @@ export async function sourceMonths(db: Conn, partnershipId: number): Promise<Arr
   return rows;
 }
 
+/** Each source's own categories, for the filter panel. */
+export async function listSourceCategories(db: Conn, partnershipId: number): Promise<Array<{ source_id: number; source_category: string }>> {
+  const { rows } = await sql<{ source_id: number; source_category: string }>`
+    SELECT DISTINCT source_id, source_category FROM incident_counts WHERE partnership_id = ${partnershipId} ORDER BY 1, 2`.execute(db);
+  return rows;
+}
+
 export type AnalysisArea = {
   id: number; type: AreaType; code: string; name: string; population: number | null; imd_decile: number | null; imd_rank: number | null;
 };

@@ -49,6 +49,9 @@ export function workspaceContext(ws: Workspace, view: string, extra: Record<stri
     filterOptions: {
       sources: ws.sources.map((s) => ({ value: s.slug, text: s.name, checked: f.source.includes(s.slug) })),
       categories: ws.categories.map((c) => ({ value: c.code, text: c.label, checked: f.category.includes(c.code) })),
+      sourceCategories: ws.sourceCategories.map((g) => ({
+        label: g.source.name, items: g.values.map((v) => ({ value: v, text: v, checked: f.sourceCategory.includes(v) })),
+      })),
       areaGroups,
       days: WEEKDAYS.map((d, i) => ({ value: String(i + 1), text: d, checked: f.day.includes(i + 1) })),
       hours: Array.from({ length: 24 }, (_, h) => ({ value: String(h), text: `${String(h).padStart(2, '0')}:00`, checked: f.hour.includes(h) })),

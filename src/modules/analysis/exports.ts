@@ -11,7 +11,7 @@ import { LanternError } from '../../shared/errors.ts';
 import { recordLevelExportAllowed } from './analysis.repository.ts';
 import { AREA_LEVELS, WEEKDAYS } from './filters.ts';
 import { cellOutlines } from './hotspots.service.ts';
-import { getMapView, ZMapQuerySchema } from './map.service.ts';
+import { areaGeometries, getMapView, ZMapQuerySchema } from './map.service.ts';
 import { defaultAreaLevel, getOverview, type Change } from './overview.service.ts';
 import { getDeprivation, getHiddenViolence, getWhen } from './patterns.service.ts';
 import type { Workspace } from './workspace.ts';
@@ -76,7 +76,17 @@ const mapExport: Exporter = async (db, ws, query, format) => {
     const body = csvRows(['area_type', 'area_code', 'area_name', 'incidents', 'population', 'rate_per_1000', 'rate_lower_95', 'rate_upper_95'],
       rows.map((r) => [r.type, r.code, r.name, shown(r.count), r.population, fmt(r.rate), fmt(r.lower), fmt(r.upper)]));
     if (format === 'csv') return { name: baseName(ws, `areas-${view.level}`, 'csv'), type: CSV, body };
-    throw new LanternError('invalid-input', 'Area boundaries are downloaded from Admin, Geography; the area figures download as CSV.');
+    const geometries = await areaGeometries(db, ws, view.level);
+    return {
+      name: baseName(ws, `areas-${view.level}`, 'geojson'), type: 'application/geo+json',
+      body: JSON.stringify({
+        type: 'FeatureCollection', suppressed: ws.suppress,
+        features: rows.filter((r) => geometries.get(r.id)).map((r) => ({
+          type: 'Feature', geometry: geometries.get(r.id),
+          properties: { type: r.type, code: r.code, name: r.name, count: r.count, population: r.population, rate_per_1000: r.rate, rate_lower_95: r.lower, rate_upper_95: r.upper },
+        })),
+      }),
+    };
   }
   const h = view.hotspots!;
   if (format === 'csv') {

@@ -84,29 +84,44 @@ export async function getMapView(db: Db, ws: Workspace, query: TMapQuery): Promi
   return { layer: 'cells', method: query.method, level, legend, featuresUrl, hotspots, cellList: notable.slice(0, LIST_LENGTH), cellListTotal: notable.length, areas: null };
 }
 
+/**
+ * Outlines of a level's areas. An area loaded from a lookup only (a ward without its own
+ * boundary file) is drawn as the union of its LSOAs' polygons.
+ */
+export async function areaGeometries(db: Db, ws: Workspace, level: AreaLevel): Promise<Map<number, AreaGeometry>> {
+  const own = await listAreaGeometries(db, ws.partnership.id, level);
+  const shapes = new Map(own.map((g) => [g.id, g.geometry as AreaGeometry]));
+  const missing = ws.areas.filter((a) => a.type === level && !shapes.has(a.id));
+  if (missing.length === 0) return shapes;
+  const lsoaShapes = new Map<number, AreaGeometry>();
+  for (const type of ['lsoa11', 'lsoa21'] as const) {
+    for (const g of await listAreaGeometries(db, ws.partnership.id, type)) lsoaShapes.set(g.id, g.geometry as AreaGeometry);
+  }
+  for (const area of missing) {
+    const members = (area.lsoa11Ids.length ? area.lsoa11Ids : area.lsoa21Ids).map((id) => lsoaShapes.get(id)).filter((g): g is AreaGeometry => !!g);
+    if (members.length === 0) continue;
+    shapes.set(area.id, { type: 'MultiPolygon', coordinates: members.flatMap((g) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates)) });
+  }
+  return shapes;
+}
+
 /** The map island's features, coloured by the same classes as the page's legend. */
 export async function mapFeatures(db: Db, ws: Workspace, query: TMapQuery): Promise<{ type: 'FeatureCollection'; features: Feature[] }> {
   const links = filterQuery(ws.filters);
   if (query.layer === 'areas') {
     const level = query.level ?? defaultAreaLevel(ws);
-    const [{ rows, breaks }, geometries] = await Promise.all([areaLayer(db, ws, level), listAreaGeometries(db, ws.partnership.id, level)]);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    if (geometries.length === 0) throw new LanternError('invalid-input', `No ${level} boundaries are loaded, so they cannot be mapped.`);
+    const [{ rows, breaks }, geometries] = await Promise.all([areaLayer(db, ws, level), areaGeometries(db, ws, level)]);
+    if (geometries.size === 0) throw new LanternError('invalid-input', `No ${level} boundaries are loaded, so they cannot be mapped.`);
     return {
       type: 'FeatureCollection',
-      features: geometries.map((g) => {
-        const row = byId.get(g.id);
-        const rate = row?.rate ?? null;
-        const count = row?.count;
-        return {
-          type: 'Feature' as const, geometry: g.geometry as AreaGeometry,
-          properties: {
-            fill: rate !== null && rate > 0 ? SEQUENTIAL[classOf(rate, breaks)]! : null, outline: '#505a5f',
-            label: `${g.name === g.code ? g.code : `${g.name} (${g.code})`}: ${count === null ? 'a small number (suppressed)' : `${number.format(count ?? 0)} incidents`}${rate !== null ? `, ${number.format(rate)} per 1,000` : ''}`,
-            href: `/analysis/areas/${level}/${encodeURIComponent(g.code)}${links}`,
-          },
-        };
-      }),
+      features: rows.filter((r) => geometries.has(r.id)).map((row) => ({
+        type: 'Feature' as const, geometry: geometries.get(row.id)!,
+        properties: {
+          fill: row.rate !== null && row.rate > 0 ? SEQUENTIAL[classOf(row.rate, breaks)]! : null, outline: '#505a5f',
+          label: `${row.name === row.code ? row.code : `${row.name} (${row.code})`}: ${row.count === null ? 'a small number (suppressed)' : `${number.format(row.count)} incidents`}${row.rate !== null ? `, ${number.format(row.rate)} per 1,000` : ''}`,
+          href: `/analysis/areas/${level}/${encodeURIComponent(row.code)}${links}`,
+        },
+      })),
     };
   }
   const { hotspots, colour } = await cellLayer(db, ws, query);

@@ -24,7 +24,8 @@ const MONTH_LABELS = ['January', 'February', 'March', 'April', 'May', 'June', 'J
 export async function getWhen(db: Db, ws: Workspace): Promise<WhenView> {
   const timed = ws.selectedSources.filter(recordsTimes);
   const timedScope = { ...ws.scope, sourceIds: timed.map((s) => s.id) };
-  const allMonthsScope = { ...ws.scope, from: ws.dataMonths.first ?? ws.filters.from, to: ws.dataMonths.latest ?? ws.filters.to };
+  const coverage = await commonCoverage(db, ws);
+  const allMonthsScope = { ...ws.scope, from: coverage?.from ?? ws.filters.from, to: coverage?.to ?? ws.filters.to };
   const [byTime, byMonth, allMonths] = await Promise.all([
     timed.length ? repo.countBy(db, timedScope, ['weekday', 'hour']) : Promise.resolve([]),
     repo.countBy(db, ws.scope, ['month']),
@@ -59,6 +60,23 @@ export async function getWhen(db: Db, ws: Workspace): Promise<WhenView> {
     })),
     byMonth: periodMonths.map((month, i) => ({ month, count: monthCounts[i]! })),
   };
+}
+
+/**
+ * The months every chosen source covers, so that seasonality is not bent by a source that
+ * started or stopped part way through.
+ */
+async function commonCoverage(db: Db, ws: Workspace): Promise<{ from: string; to: string } | null> {
+  const held = await repo.sourceMonths(db, ws.partnership.id);
+  let from = '';
+  let to = '9999-12';
+  for (const source of ws.selectedSources) {
+    const months = held.filter((h) => h.source_id === source.id).map((h) => h.month).sort();
+    if (months.length === 0) continue;
+    if (months[0]! > from) from = months[0]!;
+    if (months.at(-1)! < to) to = months.at(-1)!;
+  }
+  return from && from <= to ? { from, to } : null;
 }
 
 export type RatioRow = {

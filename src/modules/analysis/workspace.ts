@@ -25,6 +25,8 @@ export type Workspace = {
   /** Sources the filters include. */
   selectedSources: Source[];
   categories: Array<{ code: string; label: string }>;
+  /** Each source's own categories (police.uk crime types, ISTV methods, ...). */
+  sourceCategories: Array<{ source: Source; values: string[] }>;
   areas: WorkspaceArea[];
   areaById: Map<number, WorkspaceArea>;
   /** Figures leaving the analyst role are suppressed. */
@@ -42,12 +44,13 @@ export function recordsTimes(source: Pick<Source, 'kind'>): boolean {
 
 export async function openWorkspace(db: Db, actor: Actor, input: TAnalysisFilters): Promise<Workspace> {
   const partnershipId = requireAccess(actor, 'overview:read', actor.partnershipId);
-  const [partnership, sources, categories, areas, parents] = await Promise.all([
+  const [partnership, sources, categories, areas, parents, sourceCategoryRows] = await Promise.all([
     findPartnershipById(db, partnershipId),
     listSources(db, partnershipId),
     listCategories(db, partnershipId),
     repo.listAnalysisAreas(db, partnershipId),
     repo.listLsoaParents(db, partnershipId),
+    repo.listSourceCategories(db, partnershipId),
   ]);
   if (!partnership) throw new LanternError('not-found-or-no-access', 'Not found, or you do not have access.');
 
@@ -86,7 +89,8 @@ export async function openWorkspace(db: Db, actor: Actor, input: TAnalysisFilter
   return {
     actor,
     partnership: { id: partnership.id, slug: partnership.slug, name: partnership.name, synthetic: partnership.synthetic },
-    filters, scope, sources, selectedSources, categories, areas: withLsoas, areaById: new Map(withLsoas.map((a) => [a.id, a])),
+    filters, scope, sources, selectedSources, categories, areas: withLsoas,
+    sourceCategories: sources.map((source) => ({ source, values: sourceCategoryRows.filter((r) => r.source_id === source.id).map((r) => r.source_category) })).filter((g) => g.values.length), areaById: new Map(withLsoas.map((a) => [a.id, a])),
     suppress: !can(actor, 'incidents:read-records'), threshold: partnership.suppression_threshold,
     dataMonths: months, notes,
   };
