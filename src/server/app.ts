@@ -8,7 +8,8 @@ import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 // @ts-expect-error plain JavaScript shared with the install script
 import { BUILT_CSS, buildAssets } from '../../bin/build-assets-lib.js';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -21,6 +22,8 @@ import { FileRefusedError } from '../modules/ingestion/parsers/file-errors.ts';
 import { actorForUser, resolveApiToken, resolveSession, type SignedInUser } from '../modules/partnerships/partnership.service.ts';
 import { GOVUK_DIST, MOJ_DIST, WEB_DIR, renderPage } from './render.ts';
 import { registerRoutes } from './routes.ts';
+
+const MAPLIBRE_DIST = join(dirname(createRequire(import.meta.url).resolve('maplibre-gl/package.json')), 'dist');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -92,6 +95,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyStatic, { root: [join(GOVUK_DIST, 'govuk/assets'), join(MOJ_DIST, 'moj/assets')], prefix: '/assets/', decorateReply: false });
   await app.register(fastifyStatic, { root: join(GOVUK_DIST, 'govuk'), prefix: '/govuk/', decorateReply: false, allowedPath: (path) => /^\/govuk-frontend\.min\.js(\.map)?$/.test(path) });
   await app.register(fastifyStatic, { root: join(MOJ_DIST, 'moj'), prefix: '/moj/', decorateReply: false, allowedPath: (path) => /^\/moj-frontend\.min\.(css|js)$/.test(path) });
+  // MapLibre's ES module build for the map island, served from node_modules: no CDN (pages must work
+  // offline and the CSP allows only 'self'). The library finds its worker beside its own URL.
+  await app.register(fastifyStatic, { root: MAPLIBRE_DIST, prefix: '/assets/maplibre/', decorateReply: false, allowedPath: (path) => /^\/maplibre-gl(-worker)?\.mjs(\.map)?$|^\/maplibre-gl\.css$/.test(path) });
   await app.register(fastifyStatic, { root: WEB_DIR, prefix: '/static/', decorateReply: false, allowedPath: (path) => !path.startsWith('/scss/') });
   await app.register(swagger, {
     openapi: {
