@@ -209,6 +209,60 @@ export type AuditEventsTable = {
   hash: string;
 };
 
+/** Analysis counts maintained on import (migration 0004). */
+export type IncidentCountsTable = {
+  partnership_id: number;
+  source_id: number;
+  upload_id: number;
+  batch_key: string;
+  month: string;
+  category: string;
+  source_category: string;
+  location_status: LocationStatus;
+  lsoa11_id: number | null;
+  lsoa21_id: number | null;
+  ward_id: number | null;
+  lad_id: number | null;
+  weekday: number | null;
+  hour: number | null;
+  n: number;
+};
+
+export type IncidentCellCountsTable = Omit<IncidentCountsTable, 'location_status'> & { cell_e: number; cell_n: number };
+
+export type PremisesTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  name: string;
+  address: string;
+  postcode: string;
+  lon: number | null;
+  lat: number | null;
+  easting: number | null;
+  northing: number | null;
+  licensed_hours: string | null;
+  name_norm: string;
+  address_norm: string;
+  imported_at: CreatedAt;
+  removed_at: Date | null;
+};
+
+export type VenueAliasStatus = 'matched' | 'review' | 'confirmed' | 'rejected' | 'no-match';
+
+export type VenueAliasesTable = {
+  partnership_id: number;
+  description_norm: string;
+  premises_id: number | null;
+  score: Generated<number>;
+  status: VenueAliasStatus;
+  candidates: ColumnType<unknown, string | undefined, string>;
+  matched_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
+};
+
+export type VenueAliasTextsTable = { partnership_id: number; location_desc: string; description_norm: string };
+
 export type Database = {
   partnerships: PartnershipsTable;
   agencies: AgenciesTable;
@@ -226,9 +280,14 @@ export type Database = {
   uploads: UploadsTable;
   incidents: IncidentsTable;
   batches: BatchesTable;
+  incident_counts: IncidentCountsTable;
+  incident_cell_counts: IncidentCellCountsTable;
   quarantined_rows: QuarantinedRowsTable;
   data_quality_findings: DataQualityFindingsTable;
   audit_events: AuditEventsTable;
+  premises: PremisesTable;
+  venue_aliases: VenueAliasesTable;
+  venue_alias_texts: VenueAliasTextsTable;
 };
 
 export type Partnership = Selectable<PartnershipsTable>;
@@ -238,3 +297,5 @@ export type Agreement = Selectable<AgreementsTable>;
 export type Source = Selectable<SourcesTable>;
 export type Upload = Selectable<UploadsTable>;
 export type NewUpload = Insertable<UploadsTable>;
+export type Premises = Selectable<PremisesTable>;
+export type VenueAlias = Selectable<VenueAliasesTable>;

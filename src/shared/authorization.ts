@@ -15,14 +15,16 @@ export type Permission =
   | 'users:manage'
   | 'tokens:manage'
   | 'audit:read'
-  | 'incidents:read-records';
+  | 'incidents:read-records'
+  /** Import the licensed-premises register and decide which venue an A&E description means. */
+  | 'venues:manage';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'partnership-admin': [
     'overview:read', 'data:read', 'data:upload', 'agreements:read', 'agreements:manage',
-    'geography:manage', 'users:manage', 'tokens:manage', 'audit:read',
+    'geography:manage', 'users:manage', 'tokens:manage', 'audit:read', 'venues:manage',
   ],
-  analyst: ['overview:read', 'data:read', 'agreements:read', 'incidents:read-records'],
+  analyst: ['overview:read', 'data:read', 'agreements:read', 'incidents:read-records', 'venues:manage'],
   'data-provider': ['overview:read', 'data:read', 'data:upload', 'agreements:read', 'agreements:manage'],
   practitioner: ['overview:read'],
   viewer: ['overview:read'],

@@ -13,6 +13,7 @@ import { importFile, type ImportResult } from '../ingestion/import.service.ts';
 import { saveColumnMapping } from '../ingestion/mapping.service.ts';
 import { addAgency, addUser, createPartnership } from '../partnerships/partnership.service.ts';
 import { listPartnerships, listUsers } from '../partnerships/partnership.repository.ts';
+import { importPremisesRegister } from '../venues/venues.service.ts';
 import { COUNCIL_ASB_MAPPING } from './council-asb.model.ts';
 import { writeDemoFiles } from './demo-files.generator.ts';
 
@@ -144,6 +145,9 @@ export async function loadDemoPartnership(handle: DatabaseHandle, options: { see
     asb.push(await importFile(handle, { actor: councilActor, partnershipId: partnership.id, kind: 'incidents', sourceSlug: 'council-asb', fileName: file.split('/').pop()!, input: createReadStream(file), channel: 'demo' }));
   }
   summarise(log, 'council ASB', asb);
+
+  const register = await importPremisesRegister(handle.db, setup, { fileName: 'licensed-premises.csv', input: createReadStream(join(dir, 'premises/licensed-premises.csv')) });
+  log(`licensed premises: ${register.premises} on the register; A&E descriptions: ${register.matching.matched} matched, ${register.matching.review} to review`);
 }
 
 /**
