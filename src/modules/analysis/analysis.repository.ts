@@ -173,8 +173,13 @@ export async function listIncidents(db: Conn, scope: CountScope, square: Square 
   return rows;
 }
 
-/** Whether every agreement under which the scope's sources were shared allows record-level export. */
+/**
+ * Whether every agreement under which the scope's sources were shared allows record-level
+ * export. A scope with no sources (a time filter leaves out every source that records
+ * months only) holds no records, so no agreement stands in the way.
+ */
 export async function recordLevelExportAllowed(db: Conn, partnershipId: number, sourceIds: number[] | null): Promise<boolean> {
+  if (sourceIds && sourceIds.length === 0) return true;
   const { rows } = await sql<{ refused: number; total: number }>`
     SELECT count(*) FILTER (WHERE NOT a.record_level_export)::int AS refused, count(*)::int AS total
     FROM (SELECT DISTINCT u.agreement_id FROM batches b JOIN uploads u ON u.id = b.upload_id

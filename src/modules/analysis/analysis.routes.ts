@@ -9,7 +9,8 @@ import { actorOf, pageAccess } from '../../server/guards.ts';
 import { renderPage } from '../../server/render.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { csvRows } from '../../shared/csv-export.ts';
-import { getAreaDetail, getCellDetail } from './detail.service.ts';
+import { LanternError } from '../../shared/errors.ts';
+import { getAreaDetail, getCellDetail, INCIDENT_EXPORT_LIMIT } from './detail.service.ts';
 import { analysisExports, exportWorkspace, type ExportFormat } from './exports.ts';
 import { AREA_LEVELS, filterQuery, parseFilters, WEEKDAYS, type AreaLevel, type TAnalysisFilters } from './filters.ts';
 import { HOTSPOT_METHODS } from './hotspots.service.ts';
@@ -144,7 +145,10 @@ export async function analysisRoutes(app: FastifyInstance) {
   app.get('/analysis/cells/:size/:col/:row/incidents.csv', { preHandler: pageAccess('incidents:read-records') }, async (request, reply) => {
     const { size, col, row } = z.object({ size: z.coerce.number().int(), col: z.coerce.number().int().min(0), row: z.coerce.number().int().min(0) }).parse(request.params);
     const ws = await exportWorkspace(db, await open(request), { recordLevel: true });
-    const detail = await getCellDetail(db, ws, size, col, row);
+    const detail = await getCellDetail(db, ws, size, col, row, { recordLimit: INCIDENT_EXPORT_LIMIT });
+    if (detail.incidentsTruncated) {
+      throw new LanternError('invalid-input', `This cell holds more than ${INCIDENT_EXPORT_LIMIT.toLocaleString('en-GB')} incidents in the period, too many to download one by one. Choose a shorter period or fewer categories and download again.`);
+    }
     await recordAudit(db, ws.actor, { action: 'analysis.export-records', recordType: 'grid-cell', recordId: `${size}/${col}-${row}`, detail: { filters: ws.filters, rows: detail.incidents?.length ?? 0 } });
     return sendFile(reply, {
       name: `incidents-cell-${size}m-${col}-${row}.csv`, type: 'text/csv; charset=utf-8',

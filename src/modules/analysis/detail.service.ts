@@ -11,6 +11,8 @@ import { cellSquare } from './hotspots.service.ts';
 import { showCounts, type Shown, type Workspace } from './workspace.ts';
 
 export const INCIDENT_LIST_LIMIT = 500;
+/** The record-level download is complete or refused, never cut short: this is its ceiling. */
+export const INCIDENT_EXPORT_LIMIT = 100_000;
 
 export type Breakdown = {
   total: Shown;
@@ -22,7 +24,7 @@ export type Breakdown = {
   incidentsTruncated: boolean;
 };
 
-async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.Square | null, withRecords = true): Promise<Breakdown> {
+async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.Square | null, withRecords = true, recordLimit = INCIDENT_LIST_LIMIT): Promise<Breakdown> {
   const [byCategory, bySource, byMonth] = await Promise.all([
     repo.countBy(db, scope, ['category'], square ?? undefined),
     repo.countBy(db, scope, ['source_id'], square ?? undefined),
@@ -36,20 +38,21 @@ async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: 
   const shownSources = showCounts(ws, sources.map((s) => s.n));
   const shownMonths = showCounts(ws, months.map((m) => byMonth.find((r) => r.month === m)?.n ?? 0));
   const mayReadRecords = withRecords && can(ws.actor, 'incidents:read-records');
-  const incidents = mayReadRecords ? await repo.listIncidents(db, scope, square, INCIDENT_LIST_LIMIT + 1) : null;
+  const incidents = mayReadRecords ? await repo.listIncidents(db, scope, square, recordLimit + 1) : null;
   return {
     total: showCounts(ws, [total])[0]!,
     byCategory: categories.map((c, i) => ({ key: c.code, label: c.label, count: shownCategories[i]! })),
     bySource: sources.map((s, i) => ({ key: s.slug, label: s.name, count: shownSources[i]! })),
     byMonth: months.map((month, i) => ({ month, count: shownMonths[i]! })),
-    incidents: incidents ? incidents.slice(0, INCIDENT_LIST_LIMIT) : null,
-    incidentsTruncated: !!incidents && incidents.length > INCIDENT_LIST_LIMIT,
+    incidents: incidents ? incidents.slice(0, recordLimit) : null,
+    incidentsTruncated: !!incidents && incidents.length > recordLimit,
   };
 }
 
-export async function getCellDetail(db: Db, ws: Workspace, cellSize: number, col: number, row: number, options: { withRecords?: boolean } = {}) {
+/** A cell's breakdown; its incidents are the page's list (the latest INCIDENT_LIST_LIMIT) unless `recordLimit` says otherwise. */
+export async function getCellDetail(db: Db, ws: Workspace, cellSize: number, col: number, row: number, options: { withRecords?: boolean; recordLimit?: number } = {}) {
   const { cell, square } = await cellSquare(db, ws, cellSize, col, row);
-  return { cell: { ...cell, cellSize, ...square }, ...(await breakdown(db, ws, ws.scope, square, options.withRecords ?? true)) };
+  return { cell: { ...cell, cellSize, ...square }, ...(await breakdown(db, ws, ws.scope, square, options.withRecords ?? true, options.recordLimit)) };
 }
 
 export async function getAreaDetail(db: Db, ws: Workspace, type: AreaLevel, code: string) {
