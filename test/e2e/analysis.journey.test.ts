@@ -108,6 +108,22 @@ describe('an analyst finds where violence concentrates', () => {
   });
 });
 
+describe('an analyst sees which venues drive A&E assaults', () => {
+  it('ranks licensed premises and reviews an uncertain match', async () => {
+    await page.goto(`${base}/analysis`);
+    await page.getByRole('link', { name: 'Venues', exact: true }).click();
+    await page.waitForURL(/\/analysis\/venues/);
+    const ranking = page.locator('[data-testid="venue-ranking"] tbody tr');
+    await ranking.first().waitFor();
+    expect(await ranking.count()).toBeGreaterThan(5);
+    expect(await ranking.first().textContent()).toMatch(/\d/);
+    await expectAccessible(page, 'venue ranking');
+    await page.getByRole('link', { name: /Matches to review/ }).click();
+    await page.waitForURL(/\/analysis\/venues\/review/);
+    await expectAccessible(page, 'venue review queue');
+  });
+});
+
 describe('a viewer sees the same views with small numbers suppressed', () => {
   it('shows [c] rather than small counts', async () => {
     await page.context().clearCookies();
