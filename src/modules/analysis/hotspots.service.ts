@@ -99,8 +99,14 @@ export async function gridCounts(db: Db, scope: repo.CountScope, grid: Grid): Pr
   return { counts, outside, squares };
 }
 
+/**
+ * The cell holding a 50 m square's centre. Centres can fall exactly on a hexagon's edge;
+ * a millimetre's nudge north-east settles every such tie the same way, whatever the
+ * floating-point rounding of the edge.
+ */
 function cellOfSquare(grid: Grid, square: { cell_e: number; cell_n: number }): number {
-  return cellAt(grid, square.cell_e * BASE_SQUARE + BASE_SQUARE / 2, square.cell_n * BASE_SQUARE + BASE_SQUARE / 2);
+  const nudge = grid.shape === 'hex' ? 0.001 : 0;
+  return cellAt(grid, square.cell_e * BASE_SQUARE + BASE_SQUARE / 2 + nudge, square.cell_n * BASE_SQUARE + BASE_SQUARE / 2 + nudge);
 }
 
 /**
@@ -168,6 +174,7 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
     );
     grid.cells.forEach((c, i) => { cells[i]!.density = round(surface.values[c.row * grid.cols + c.col]!, 3); });
   }
+  if (ws.suppress) coarsenStatistics(cells);
   return {
     method: query.method,
     grid: {
@@ -182,6 +189,21 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
     slices: emerging?.months ?? null,
     patterns: emerging?.patterns ?? null,
   };
+}
+
+/**
+ * Outside the analyst role the statistics are published coarsely (z to one decimal, p to
+ * three, density to two significant figures): exact values, with the published counts,
+ * could be solved back for the suppressed ones. Classes were set from the exact values.
+ */
+function coarsenStatistics(cells: HotspotCell[]): void {
+  for (const c of cells) {
+    if (c.z !== undefined) c.z = round(c.z, 1);
+    if (c.p !== undefined) c.p = round(c.p, 3);
+    if (c.pFdr !== undefined) c.pFdr = round(c.pFdr, 3);
+    if (c.trendZ !== undefined) c.trendZ = round(c.trendZ, 1);
+    if (c.density !== undefined && c.density > 0) c.density = Number(c.density.toPrecision(2));
+  }
 }
 
 function round(value: number, digits: number): number {

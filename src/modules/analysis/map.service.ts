@@ -60,7 +60,8 @@ async function cellLayer(db: Db, ws: Workspace, query: TMapQuery) {
   } else {
     const breaks = quantileBreaks(hotspots.cells.map(value));
     legend = sequentialLegend(breaks, (n) => number.format(n));
-    colour = (c) => (value(c) > 0 ? SEQUENTIAL[classOf(value(c), breaks)]! : null);
+    // A suppressed count is small, not empty: it takes the lowest class.
+    colour = (c) => (c.count === null && query.method === 'count' ? SEQUENTIAL[0] : value(c) > 0 ? SEQUENTIAL[classOf(value(c), breaks)]! : null);
   }
   return { hotspots, legend, colour, value };
 }
