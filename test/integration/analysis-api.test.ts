@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { importFile } from '../../src/modules/ingestion/import.service.ts';
@@ -10,60 +10,13 @@ import { fromBng, toBng } from '../../src/shared/bng.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, CITY_POLICE_DIR, hasSharedData, loadCityGeography, SHARED_DATA, type TestPartnership } from '../support/factories.ts';
 import { buildTestApp } from '../support/http.ts';
+import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, files, findOneSmallCategory, inPeriod, isLocated, months, raw, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
 
 /**
  * The analysis API (/api/v1/partnerships/:slug/...) on the real City of London police.uk
  * files, checked against figures computed here from the raw CSV files: counts, the exact
  * year-on-year test, every hotspot grid cell, and small-number suppression by role.
  */
-
-type RawRow = Record<string, string>;
-
-// The partnership taxonomy of police.uk crime types, written out by hand as the reference.
-const CATEGORY_OF: Record<string, string> = {
-  'Anti-social behaviour': 'asb', 'Bicycle theft': 'theft', Burglary: 'burglary', 'Criminal damage and arson': 'criminal-damage-arson',
-  Drugs: 'drugs', 'Other crime': 'other', 'Other theft': 'theft', 'Possession of weapons': 'weapons', 'Public order': 'public-order',
-  Robbery: 'robbery', Shoplifting: 'theft', 'Theft from the person': 'theft', 'Vehicle crime': 'vehicle-crime', 'Violence and sexual offences': 'violence',
-};
-const THRESHOLD = 5;
-
-const files = hasSharedData ? readdirSync(CITY_POLICE_DIR).filter((f) => f.endsWith('.csv')).sort() : [];
-const raw: RawRow[] = files.flatMap((f) => parse(readFileSync(join(CITY_POLICE_DIR, f)), { columns: true, bom: true }) as RawRow[]);
-
-const inPeriod = (from: string, to: string) => (r: RawRow) => r.Month! >= from && r.Month! <= to;
-function tally<T>(rows: T[], key: (r: T) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + 1);
-  return out;
-}
-function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const i = y * 12 + m - 1 + delta;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
-function months(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = from; m <= to; m = addMonths(m, 1)) out.push(m);
-  return out;
-}
-
-/**
- * Two-sided exact binomial test of x successes in n at p = 1/2, as R's binom.test: the sum
- * of the probabilities of every outcome no more likely than the observed one (with R's
- * relative tolerance 1 + 1e-7). Log-factorials by running sums, so n of tens of thousands is fine.
- */
-function binomTestHalf(x: number, n: number): number {
-  const logFact = new Float64Array(n + 1);
-  for (let k = 1; k <= n; k++) logFact[k] = logFact[k - 1]! + Math.log(k);
-  const logD = (i: number) => logFact[n]! - logFact[i]! - logFact[n - i]! - n * Math.LN2;
-  const observed = Math.exp(logD(x));
-  let sum = 0;
-  for (let i = 0; i <= n; i++) {
-    const d = Math.exp(logD(i));
-    if (d <= observed * (1 + 1e-7)) sum += d;
-  }
-  return Math.min(1, sum);
-}
 
 /** Standard normal upper tail by the complementary error function (Numerical Recipes erfcc, relative error < 1.2e-7). */
 function twoSidedNormalP(z: number): number {
@@ -237,7 +190,7 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
 
     it('gives counts and rates per 1,000 residents by LSOA, ward and authority, and by deprivation decile, as the raw files and the ONS tables do', async () => {
       const readCsv = (file: string) => parse(readFileSync(join(SHARED_DATA, 'areas', file)), { columns: true, bom: true }) as RawRow[];
-      const lsoas = new Set(['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740']);
+      const lsoas = new Set(CITY_LSOAS);
       const population = new Map(readCsv('population-lsoa11-mid2020-london.csv').filter((r) => lsoas.has(r.LSOA11CD!)).map((r) => [r.LSOA11CD!, Number(r['Persons_All-Ages']!.replace(/,/g, ''))]));
       const decile = new Map(readCsv('imd2019-lsoa11-london.csv').filter((r) => lsoas.has(r['LSOA code (2011)']!)).map((r) => [r['LSOA code (2011)']!, Number(r['Index of Multiple Deprivation (IMD) Decile'])]));
       const ward = new Map(readCsv('lsoa11-ward2019-lad2019-lookup-london.csv').filter((r) => lsoas.has(r.LSOA11CD!)).map((r) => [r.LSOA11CD!, r.WD19CD!]));
@@ -291,7 +244,7 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
   describe('hotspots', () => {
     const from = '2024-06';
     const to = '2025-05';
-    const located = raw.filter(inPeriod(from, to)).filter((r) => r.Longitude !== '' && r.Latitude !== '');
+    const located = raw.filter(inPeriod(from, to)).filter(isLocated);
 
     /** Raw points counted into the response's squares: counts by cell id, and points outside every cell. */
     function countPoints(body: HotspotsJson, rows: RawRow[]) {
@@ -302,7 +255,7 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
       for (const r of rows) {
         // Lantern stores eastings and northings in whole metres; a point 0.4 m from a line
         // would otherwise fall on the other side of it.
-        const [e, n] = toBng(Number(r.Longitude), Number(r.Latitude)).map(Math.round) as [number, number];
+        const [e, n] = bngOf(r);
         const id = `${Math.floor((e - body.grid.originEasting) / size)}-${Math.floor((n - body.grid.originNorthing) / size)}`;
         if (ids.has(id)) counts.set(id, counts.get(id)! + 1);
         else outside += 1;
@@ -419,7 +372,7 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
       let outside = 0;
       let ties = 0;
       for (const r of located) {
-        const [e, n] = toBng(Number(r.Longitude), Number(r.Latitude)).map(Math.round) as [number, number];
+        const [e, n] = bngOf(r);
         const cx = Math.floor(e / 50) * 50 + 25;
         const cy = Math.floor(n / 50) * 50 + 25;
         if (nearestCentres(cx, cy).length > 1) ties += 1;
@@ -546,18 +499,7 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
 
     it('hides a second category when exactly one is small, so the hidden one cannot be worked out from the total', async () => {
       // Find, in the raw files, an LSOA and period whose categories hold exactly one count from 1 to 4.
-      const lsoas = ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740'];
-      let found: { lsoa: string; from: string; to: string; counts: Map<string, number> } | null = null;
-      search: for (let length = 1; length <= 12; length++) {
-        for (const to of months('2024-05', '2025-05').reverse()) {
-          const from = addMonths(to, -(length - 1));
-          for (const lsoa of lsoas) {
-            const counts = tally(raw.filter(inPeriod(from, to)).filter((r) => r['LSOA code'] === lsoa), (r) => CATEGORY_OF[r['Crime type']!]!);
-            const small = [...counts.values()].filter((n) => n > 0 && n < THRESHOLD);
-            if (small.length === 1 && counts.size >= 3) { found = { lsoa, from, to, counts }; break search; }
-          }
-        }
-      }
+      const found = findOneSmallCategory(raw, { first: '2024-05', last: '2025-05' });
       expect(found).not.toBeNull();
       const { lsoa, from, to, counts } = found!;
       const url = `/api/v1/partnerships/city/overview?from=${from}&to=${to}&area=lsoa11:${lsoa}`;

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { importFile, type ImportResult } from '../../src/modules/ingestion/import.service.ts';
 import { withdrawUpload } from '../../src/modules/ingestion/data.service.ts';
 import { runRetentionJob } from '../../src/modules/agreements/retention.service.ts';
-import { toBng } from '../../src/shared/bng.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, CITY_POLICE_DIR, hasSharedData, loadCityGeography, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
+import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, files, findOneSmallCategory, inPeriod, isLocated, months, raw, rawByFile, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
 import { Browser, buildTestApp } from '../support/http.ts';
 
 /**
@@ -17,73 +17,6 @@ import { Browser, buildTestApp } from '../support/http.ts';
  * import, and the pages and downloads built on them, checked against figures computed here
  * from the raw CSV files.
  */
-
-type RawRow = Record<string, string>;
-
-// The partnership taxonomy of police.uk crime types, written out by hand as the reference.
-const CATEGORY_OF: Record<string, string> = {
-  'Anti-social behaviour': 'asb', 'Bicycle theft': 'theft', Burglary: 'burglary', 'Criminal damage and arson': 'criminal-damage-arson',
-  Drugs: 'drugs', 'Other crime': 'other', 'Other theft': 'theft', 'Possession of weapons': 'weapons', 'Public order': 'public-order',
-  Robbery: 'robbery', Shoplifting: 'theft', 'Theft from the person': 'theft', 'Vehicle crime': 'vehicle-crime', 'Violence and sexual offences': 'violence',
-};
-const THRESHOLD = 5;
-const CITY_LSOAS = ['E01000001', 'E01000002', 'E01000003', 'E01000005', 'E01032739', 'E01032740'];
-
-const files = hasSharedData ? readdirSync(CITY_POLICE_DIR).filter((f) => f.endsWith('.csv')).sort() : [];
-const rawByFile = new Map<string, RawRow[]>(files.map((f) => [f, parse(readFileSync(join(CITY_POLICE_DIR, f)), { columns: true, bom: true }) as RawRow[]]));
-const raw: RawRow[] = [...rawByFile.values()].flat();
-
-const inPeriod = (from: string, to: string) => (r: RawRow) => r.Month! >= from && r.Month! <= to;
-const isLocated = (r: RawRow) => r.Longitude !== '' && r.Latitude !== '';
-function tally<T>(rows: T[], key: (r: T) => string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of rows) out.set(key(r), (out.get(key(r)) ?? 0) + 1);
-  return out;
-}
-function addMonths(month: string, delta: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const i = y * 12 + m - 1 + delta;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
-function months(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let m = from; m <= to; m = addMonths(m, 1)) out.push(m);
-  return out;
-}
-/** A raw row's point in BNG whole metres, as Lantern stores it (rounded to the metre). */
-function bngOf(r: RawRow): [number, number] {
-  return toBng(Number(r.Longitude), Number(r.Latitude)).map(Math.round) as [number, number];
-}
-
-/** Two-sided exact binomial test at p = 1/2 as R's binom.test computes it (see analysis-api.test.ts). */
-function binomTestHalf(x: number, n: number): number {
-  const logFact = new Float64Array(n + 1);
-  for (let k = 1; k <= n; k++) logFact[k] = logFact[k - 1]! + Math.log(k);
-  const logD = (i: number) => logFact[n]! - logFact[i]! - logFact[n - i]! - n * Math.LN2;
-  const observed = Math.exp(logD(x));
-  let sum = 0;
-  for (let i = 0; i <= n; i++) {
-    const d = Math.exp(logD(i));
-    if (d <= observed * (1 + 1e-7)) sum += d;
-  }
-  return Math.min(1, sum);
-}
-
-/** The first LSOA and period (latest first, shortest first) whose categories hold exactly one count from 1 to 4. */
-function findOneSmallCategory(rows: RawRow[], periods: { first: string; last: string }) {
-  for (let length = 1; length <= 12; length++) {
-    for (const to of months(periods.first, periods.last).reverse()) {
-      const from = addMonths(to, -(length - 1));
-      if (from < periods.first) continue;
-      for (const lsoa of CITY_LSOAS) {
-        const counts = tally(rows.filter(inPeriod(from, to)).filter((r) => r['LSOA code'] === lsoa), (r) => CATEGORY_OF[r['Crime type']!]!);
-        const small = [...counts].filter(([, n]) => n > 0 && n < THRESHOLD);
-        if (small.length === 1 && counts.size >= 3) return { lsoa, from, to, counts, smallKey: small[0]![0] };
-      }
-    }
-  }
-  return null;
-}
 
 // ---- Reading pages ---------------------------------------------------------------------
 
