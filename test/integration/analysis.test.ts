@@ -494,10 +494,20 @@ describe.skipIf(!hasSharedData)('analysis pages and downloads (needs ../shared/d
       expect(viewerCell).not.toContain('data-table="incidents"');
     });
 
-    it('answers kernel density on hexagons, a bad cell size and an unknown area with a message, not a failure', async () => {
-      const hexKde = await browsers.analyst!.get('/analysis/map?shape=hex&method=kde');
-      expect(hexKde.statusCode).toBe(400);
-      expect(text(hexKde.body)).toContain('choose the square grid');
+    it('opens a hexagon: its breakdown holds the incidents its map cell counts', async () => {
+      expect((await browsers.analyst!.get('/analysis/map?shape=hex&method=kde')).statusCode).toBe(200);
+      const grid = await browsers.analyst!.get('/analysis/map/export.csv?shape=hex&method=count&cell=250');
+      const rows = grid.body.trim().split('\n').slice(1).map((line) => line.split(','));
+      const busiest = rows.filter((r) => /^\d+$/.test(r[5]!)).sort((a, b) => Number(b[5]) - Number(a[5]))[0]!;
+      expect(Number(busiest[5])).toBeGreaterThan(0);
+      const [col, row] = busiest[0]!.split('-');
+      const hexPage = await page('analyst', `/analysis/cells/250/${col}/${row}?shape=hex`);
+      expect(hexPage).toContain('Hexagon, centre');
+      expect(shown(summaryValue(hexPage, 'Incidents'))).toBe(Number(busiest[5]));
+      expect(table(hexPage, 'incidents').rows.length).toBe(Math.min(Number(busiest[5]), 500));
+    });
+
+    it('answers a bad cell size and an unknown area with a message, not a failure', async () => {
       const badCell = await browsers.analyst!.get('/analysis/map?cell=260');
       expect(badCell.statusCode).toBe(400);
       expect(text(badCell.body)).toContain('multiple of 50 metres');
@@ -530,9 +540,9 @@ describe.skipIf(!hasSharedData)('analysis pages and downloads (needs ../shared/d
             } else {
               expect(f.properties.fill === null, f.properties.label).toBe(f.properties.label.endsWith('Not significant'));
             }
-            expect(f.properties.href === null).toBe(shape === 'hex');
+            expect(f.properties.href).toMatch(shape === 'hex' ? /^\/analysis\/cells\/\d+\/\d+\/\d+.*shape=hex/ : /^\/analysis\/cells\/\d+\/\d+\/\d+/);
           }
-          if (shape === 'square') expect(new Set(doc.features.map((f) => f.properties.href)).size).toBe(cells);
+          expect(new Set(doc.features.map((f) => f.properties.href)).size).toBe(cells);
         }
       }
       const areas = await browsers.analyst!.get(`/analysis/map/features.geojson?${q}&layer=areas&level=lsoa11`);

@@ -26,7 +26,7 @@ const ZArea = z.object({
   type: z.string(), code: z.string(), name: z.string(), count, population: z.number().nullable(),
   rate: z.number().nullable().describe('per 1,000 residents'), lower: z.number().nullable(), upper: z.number().nullable(), imdDecile: z.number().nullable(),
 });
-const ZBreakdown = z.object({ key: z.string(), label: z.string(), count, previous: count, change: ZChange });
+const ZBreakdown = z.object({ key: z.string(), label: z.string(), count, previous: count, rate: z.number().nullable().describe('per 1,000 residents of the partnership'), change: ZChange });
 const ZRatio = z.object({ key: z.string(), label: z.string(), ae: count, police: count, ratio: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() });
 
 const ZHotspotQuery = ZAnalysisFiltersSchema.extend({
@@ -184,9 +184,9 @@ export async function analysisApi(appBase: FastifyInstance) {
   app.get('/api/v1/partnerships/:slug/cells/:size/:col/:row', {
     preHandler: apiAccess('overview:read'),
     schema: {
-      summary: 'One square grid cell: its breakdown by category, source and month', tags: ['analysis'],
+      summary: 'One grid cell (square, or hexagon with shape=hex): its breakdown by category, source and month', tags: ['analysis'],
       params: ZSlugParams.extend({ size: z.coerce.number().int(), col: z.coerce.number().int().min(0), row: z.coerce.number().int().min(0) }),
-      querystring: ZAnalysisFiltersSchema,
+      querystring: ZAnalysisFiltersSchema.extend({ shape: z.enum(GRID_SHAPES).default('square') }),
       response: {
         200: z.object({
           partnership: z.string(), period: ZPeriod, suppression: ZSuppression, total: count,
@@ -198,7 +198,7 @@ export async function analysisApi(appBase: FastifyInstance) {
     },
   }, async (request) => {
     const ws = await checkedWorkspace(app, request, request.params.slug);
-    const d = await getCellDetail(db, ws, request.params.size, request.params.col, request.params.row, { withRecords: false });
+    const d = await getCellDetail(db, ws, request.query.shape, request.params.size, request.params.col, request.params.row, { withRecords: false });
     return { ...meta(ws), total: d.total, byCategory: d.byCategory, bySource: d.bySource, byMonth: d.byMonth };
   });
 }

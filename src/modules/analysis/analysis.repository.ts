@@ -61,16 +61,23 @@ export type CountRow = Partial<Record<CountDimension, string | number | null>> &
 
 /** A square in BNG metres, [minE, maxE) x [minN, maxN), on 50 m lines. */
 export type Square = { minE: number; minN: number; maxE: number; maxN: number };
+/** Ground to count in: a square, or a set of 50 m squares (by their floor(easting / 50), floor(northing / 50)). */
+export type CellSelection = Square | { e: number[]; n: number[] };
+
+function squaresWhere(selection: CellSelection, e: RawBuilder<unknown>, n: RawBuilder<unknown>): RawBuilder<unknown> {
+  if ('e' in selection) return sql`(${e}, ${n}) IN (SELECT * FROM unnest(${selection.e}::int[], ${selection.n}::int[]))`;
+  return sql`${e} >= ${selection.minE / 50} AND ${e} < ${selection.maxE / 50} AND ${n} >= ${selection.minN / 50} AND ${n} < ${selection.maxN / 50}`;
+}
 
 /**
  * Incident counts grouped by the chosen dimensions (none: one total). Within a square the
  * 50 m counts are read instead, which hold located incidents only.
  */
-export async function countBy(db: Conn, scope: CountScope, dimensions: readonly CountDimension[], square?: Square): Promise<CountRow[]> {
+export async function countBy(db: Conn, scope: CountScope, dimensions: readonly CountDimension[], square?: CellSelection): Promise<CountRow[]> {
   const groups = dimensions.map((_, i) => sql.raw(String(i + 1)));
   const select = dimensions.length ? sql`${sql.join(dimensions.map(selectDimension))}, ` : sql``;
   const from = square
-    ? sql`incident_cell_counts c WHERE c.cell_e >= ${square.minE / 50} AND c.cell_e < ${square.maxE / 50} AND c.cell_n >= ${square.minN / 50} AND c.cell_n < ${square.maxN / 50} AND`
+    ? sql`incident_cell_counts c WHERE ${squaresWhere(square, sql`c.cell_e`, sql`c.cell_n`)} AND`
     : sql`incident_counts c WHERE`;
   const { rows } = await sql<CountRow>`
     SELECT ${select}sum(c.n)::int AS n FROM ${from} ${scopeWhere(scope)}
@@ -152,9 +159,9 @@ export type IncidentRecord = {
  * Record-level incidents in a square (BNG, [minE, maxE) x [minN, maxN)) or in the scope's
  * areas. This is the one query that reads incidents, so it is capped.
  */
-export async function listIncidents(db: Conn, scope: CountScope, square: Square | null, limit: number): Promise<IncidentRecord[]> {
+export async function listIncidents(db: Conn, scope: CountScope, square: CellSelection | null, limit: number): Promise<IncidentRecord[]> {
   const squareWhere = square
-    ? sql`AND c.easting >= ${square.minE} AND c.easting < ${square.maxE} AND c.northing >= ${square.minN} AND c.northing < ${square.maxN}`
+    ? sql`AND c.easting IS NOT NULL AND ${squaresWhere(square, sql`floor(c.easting / 50.0)::int`, sql`floor(c.northing / 50.0)::int`)}`
     : sql``;
   const timeWhere = scope.days.length || scope.hours.length
     ? sql`AND ${scope.days.length ? sql`extract(isodow FROM c.occurred_at AT TIME ZONE 'Europe/London') = ANY(${scope.days}::int[])` : sql`true`}

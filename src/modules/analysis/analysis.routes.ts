@@ -13,7 +13,7 @@ import { LanternError } from '../../shared/errors.ts';
 import { getAreaDetail, getCellDetail, INCIDENT_EXPORT_LIMIT } from './detail.service.ts';
 import { analysisExports, exportWorkspace, type ExportFormat } from './exports.ts';
 import { AREA_LEVELS, filterQuery, parseFilters, WEEKDAYS, type AreaLevel, type TAnalysisFilters } from './filters.ts';
-import { HOTSPOT_METHODS } from './hotspots.service.ts';
+import { GRID_SHAPES, HOTSPOT_METHODS } from './hotspots.service.ts';
 import { GI_LABELS } from './map-layers.ts';
 import { getMapView, mapFeatures, ZMapQuerySchema } from './map.service.ts';
 import { decileChart, hiddenViolenceChart, seasonalityChart, trendChart, weekHeatmap } from './charts.ts';
@@ -35,6 +35,8 @@ const AREA_TYPE_LABELS: Record<AreaLevel, string> = {
 };
 
 const ZLevel = z.object({ level: z.enum(AREA_LEVELS).optional() });
+const ZShape = z.object({ shape: z.enum(GRID_SHAPES).default('square') });
+const ZCellParams = z.object({ size: z.coerce.number().int(), col: z.coerce.number().int().min(0), row: z.coerce.number().int().min(0) });
 
 /** What every analysis page shows around its figures: the filter panel, the view links, the caveats. */
 export function workspaceContext(ws: Workspace, view: string, extra: Record<string, string | number | undefined> = {}) {
@@ -90,12 +92,13 @@ export async function analysisRoutes(app: FastifyInstance) {
   });
 
   app.get('/analysis/cells/:size/:col/:row', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
-    const { size, col, row } = z.object({ size: z.coerce.number().int(), col: z.coerce.number().int().min(0), row: z.coerce.number().int().min(0) }).parse(request.params);
+    const { size, col, row } = ZCellParams.parse(request.params);
+    const { shape } = ZShape.parse(request.query);
     const ws = await open(request);
-    const detail = await getCellDetail(db, ws, size, col, row);
+    const detail = await getCellDetail(db, ws, shape, size, col, row);
     return renderPage(request, reply, 'analysis/detail.njk', {
-      title: `Grid cell ${col}-${row} (${size} m)`, kind: 'cell', ...workspaceContext(ws, 'map', { layer: 'cells', cell: size }), detail,
-      backHref: `/analysis/map${filterQuery(ws.filters, { layer: 'cells', cell: size, method: 'gi' })}`,
+      title: `Grid ${shape === 'hex' ? 'hexagon' : 'cell'} ${col}-${row} (${size} m)`, kind: 'cell', ...workspaceContext(ws, 'map', { layer: 'cells', cell: size, shape }), detail,
+      backHref: `/analysis/map${filterQuery(ws.filters, { layer: 'cells', cell: size, method: 'gi', shape })}`,
     });
   });
 
@@ -143,15 +146,16 @@ export async function analysisRoutes(app: FastifyInstance) {
   });
 
   app.get('/analysis/cells/:size/:col/:row/incidents.csv', { preHandler: pageAccess('incidents:read-records') }, async (request, reply) => {
-    const { size, col, row } = z.object({ size: z.coerce.number().int(), col: z.coerce.number().int().min(0), row: z.coerce.number().int().min(0) }).parse(request.params);
+    const { size, col, row } = ZCellParams.parse(request.params);
+    const { shape } = ZShape.parse(request.query);
     const ws = await exportWorkspace(db, await open(request), { recordLevel: true });
-    const detail = await getCellDetail(db, ws, size, col, row, { recordLimit: INCIDENT_EXPORT_LIMIT });
+    const detail = await getCellDetail(db, ws, shape, size, col, row, { recordLimit: INCIDENT_EXPORT_LIMIT });
     if (detail.incidentsTruncated) {
       throw new LanternError('invalid-input', `This cell holds more than ${INCIDENT_EXPORT_LIMIT.toLocaleString('en-GB')} incidents in the period, too many to download one by one. Choose a shorter period or fewer categories and download again.`);
     }
-    await recordAudit(db, ws.actor, { action: 'analysis.export-records', recordType: 'grid-cell', recordId: `${size}/${col}-${row}`, detail: { filters: ws.filters, rows: detail.incidents?.length ?? 0 } });
+    await recordAudit(db, ws.actor, { action: 'analysis.export-records', recordType: 'grid-cell', recordId: `${shape}/${size}/${col}-${row}`, detail: { filters: ws.filters, rows: detail.incidents?.length ?? 0 } });
     return sendFile(reply, {
-      name: `incidents-cell-${size}m-${col}-${row}.csv`, type: 'text/csv; charset=utf-8',
+      name: `incidents-${shape}-${size}m-${col}-${row}.csv`, type: 'text/csv; charset=utf-8',
       body: csvRows(['source', 'month', 'occurred_at', 'category', 'source_category', 'location', 'easting', 'northing', 'lsoa', 'outcome'],
         (detail.incidents ?? []).map((i) => [i.source, i.month, i.occurred_at?.toISOString() ?? '', i.category, i.source_category, i.location_desc, i.easting, i.northing, i.lsoa, i.outcome])),
     });

@@ -7,7 +7,8 @@ import { can } from '../../shared/authorization.ts';
 import { LanternError } from '../../shared/errors.ts';
 import * as repo from './analysis.repository.ts';
 import { monthsBetween, type AreaLevel } from './filters.ts';
-import { cellSquare } from './hotspots.service.ts';
+import { cellSelection } from './hotspots.service.ts';
+import type { GridShape } from './hotspots/grid.ts';
 import { showCounts, type Shown, type Workspace } from './workspace.ts';
 
 export const INCIDENT_LIST_LIMIT = 500;
@@ -24,7 +25,7 @@ export type Breakdown = {
   incidentsTruncated: boolean;
 };
 
-async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.Square | null, withRecords = true, recordLimit = INCIDENT_LIST_LIMIT): Promise<Breakdown> {
+async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: repo.CellSelection | null, withRecords = true, recordLimit = INCIDENT_LIST_LIMIT): Promise<Breakdown> {
   const [byCategory, bySource, byMonth] = await Promise.all([
     repo.countBy(db, scope, ['category'], square ?? undefined),
     repo.countBy(db, scope, ['source_id'], square ?? undefined),
@@ -50,9 +51,9 @@ async function breakdown(db: Db, ws: Workspace, scope: repo.CountScope, square: 
 }
 
 /** A cell's breakdown; its incidents are the page's list (the latest INCIDENT_LIST_LIMIT) unless `recordLimit` says otherwise. */
-export async function getCellDetail(db: Db, ws: Workspace, cellSize: number, col: number, row: number, options: { withRecords?: boolean; recordLimit?: number } = {}) {
-  const { cell, square } = await cellSquare(db, ws, cellSize, col, row);
-  return { cell: { ...cell, cellSize, ...square }, ...(await breakdown(db, ws, ws.scope, square, options.withRecords ?? true, options.recordLimit)) };
+export async function getCellDetail(db: Db, ws: Workspace, shape: GridShape, cellSize: number, col: number, row: number, options: { withRecords?: boolean; recordLimit?: number } = {}) {
+  const { cell, bounds, selection } = await cellSelection(db, ws, shape, cellSize, col, row);
+  return { cell: { ...cell, shape, cellSize, ...bounds }, ...(await breakdown(db, ws, ws.scope, selection, options.withRecords ?? true, options.recordLimit)) };
 }
 
 export async function getAreaDetail(db: Db, ws: Workspace, type: AreaLevel, code: string) {

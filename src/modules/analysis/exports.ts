@@ -62,7 +62,7 @@ const overviewExport: Exporter = async (db, ws, query) => {
     body = csvRows(['month', 'incidents', 'month_a_year_earlier', 'incidents_a_year_earlier'], o.trend.map((t) => [t.month, shown(t.count), t.previousMonth, shown(t.previous)]));
   } else {
     const rows = table === 'category' ? o.byCategory : o.bySource;
-    body = csvRows([table, 'label', 'incidents', 'incidents_a_year_earlier', ...changeHeader], rows.map((r) => [r.key, r.label, shown(r.count), shown(r.previous), ...changeCells(r.change)]));
+    body = csvRows([table, 'label', 'incidents', 'rate_per_1000', 'incidents_a_year_earlier', ...changeHeader], rows.map((r) => [r.key, r.label, shown(r.count), fmt(r.rate, 3), shown(r.previous), ...changeCells(r.change)]));
   }
   return { name: baseName(ws, `overview-by-${table}`, 'csv'), type: CSV, body };
 };

@@ -7,10 +7,10 @@ import type { Db } from '../../db/connection.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { geographyFingerprint } from '../geography/geography.repository.ts';
 import type { AreaGeometry, Position } from '../geography/area.types.ts';
-import { buildGrid, cellAt, cellRing, type Grid, type GridShape } from './hotspots/grid.ts';
+import { buildGrid, cellAt, cellCornersBng, cellRing, type Grid, type GridShape } from './hotspots/grid.ts';
 import { emergingHotSpots, emergingLabel, EMERGING_MIN_SLICES, type EmergingPattern, type EmergingSide } from './hotspots/emerging.ts';
 import { giStar, type GiStarClass } from './hotspots/gi-star.ts';
-import { kernelDensity } from './stats/kernel-density.ts';
+import { kernelDensity, kernelDensityAt } from './stats/kernel-density.ts';
 import * as repo from './analysis.repository.ts';
 import { monthsBetween } from './filters.ts';
 import { showCounts, type Shown, type Workspace } from './workspace.ts';
@@ -163,16 +163,17 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
       summary![r.class] += 1;
     });
   } else if (query.method === 'kde') {
-    if (grid.shape !== 'square') throw new LanternError('invalid-input', 'Kernel density is drawn on square cells; choose the square grid.');
     // Default bandwidth: twice the cell size, the common starting point in crime mapping.
     bandwidth = query.bandwidth ?? query.cell * 2;
     if (!(bandwidth >= BASE_SQUARE && bandwidth <= 10_000)) throw new LanternError('invalid-input', `The bandwidth must be between ${BASE_SQUARE} and 10,000 metres.`);
-    const surface = kernelDensity(
-      squares.map((s) => ({ x: s.cell_e * BASE_SQUARE + BASE_SQUARE / 2, y: s.cell_n * BASE_SQUARE + BASE_SQUARE / 2, weight: s.n })),
-      { minX: grid.originEasting, minY: grid.originNorthing, cellSize: grid.cellSize, cols: grid.cols, rows: grid.rows },
-      bandwidth,
-    );
-    grid.cells.forEach((c, i) => { cells[i]!.density = round(surface.values[c.row * grid.cols + c.col]!, 3); });
+    const points = squares.map((s) => ({ x: s.cell_e * BASE_SQUARE + BASE_SQUARE / 2, y: s.cell_n * BASE_SQUARE + BASE_SQUARE / 2, weight: s.n }));
+    if (grid.shape === 'hex') {
+      const values = kernelDensityAt(points, grid.cells.map((c) => ({ x: c.easting, y: c.northing })), bandwidth);
+      values.forEach((v, i) => { cells[i]!.density = round(v, 3); });
+    } else {
+      const surface = kernelDensity(points, { minX: grid.originEasting, minY: grid.originNorthing, cellSize: grid.cellSize, cols: grid.cols, rows: grid.rows }, bandwidth);
+      grid.cells.forEach((c, i) => { cells[i]!.density = round(surface.values[c.row * grid.cols + c.col]!, 3); });
+    }
   }
   if (ws.suppress) coarsenStatistics(cells);
   return {
@@ -217,12 +218,24 @@ export async function cellOutlines(db: Db, partnershipId: number, hotspots: Pick
   return grid.cells.map((_, i) => cellRing(grid, i).map(([lon, lat]) => [round(lon, 6), round(lat, 6)] as Position));
 }
 
-/** The square of a cell, for its detail page and its incident list. */
-export async function cellSquare(db: Db, ws: Workspace, cellSize: number, col: number, row: number) {
-  const grid = await partnershipGrid(db, ws.partnership.id, cellSize);
+/**
+ * The ground a cell covers, for its detail page and its incident list: a square as its
+ * bounds; a hexagon as the 50 m squares whose centres it holds (as its counts are made).
+ */
+export async function cellSelection(db: Db, ws: Workspace, shape: GridShape, cellSize: number, col: number, row: number) {
+  const grid = await partnershipGrid(db, ws.partnership.id, cellSize, shape);
   const index = col >= 0 && col < grid.cols && row >= 0 && row < grid.rows ? grid.cellIndex[row * grid.cols + col]! : -1;
-  if (index < 0) throw new LanternError('not-found-or-no-access', `There is no cell ${col}-${row} in the ${cellSize} m grid.`);
-  const minE = grid.originEasting + col * cellSize;
-  const minN = grid.originNorthing + row * cellSize;
-  return { cell: grid.cells[index]!, square: { minE, minN, maxE: minE + cellSize, maxN: minN + cellSize } };
+  if (index < 0) throw new LanternError('not-found-or-no-access', `There is no cell ${col}-${row} in the ${cellSize} m ${shape === 'hex' ? 'hexagon' : 'square'} grid.`);
+  const corners = cellCornersBng(grid, index);
+  const es = corners.map(([e]) => e);
+  const ns = corners.map(([, n]) => n);
+  const bounds = { minE: Math.min(...es), minN: Math.min(...ns), maxE: Math.max(...es), maxN: Math.max(...ns) };
+  if (grid.shape === 'square') return { cell: grid.cells[index]!, bounds, selection: bounds as repo.CellSelection };
+  const squares: repo.CellSelection = { e: [], n: [] };
+  for (let e = Math.floor(bounds.minE / BASE_SQUARE); e * BASE_SQUARE < bounds.maxE; e++) {
+    for (let n = Math.floor(bounds.minN / BASE_SQUARE); n * BASE_SQUARE < bounds.maxN; n++) {
+      if (cellOfSquare(grid, { cell_e: e, cell_n: n }) === index) { squares.e.push(e); squares.n.push(n); }
+    }
+  }
+  return { cell: grid.cells[index]!, bounds, selection: squares };
 }

@@ -136,9 +136,10 @@ export async function mapFeatures(db: Db, ws: Workspace, query: TMapQuery): Prom
   };
 }
 
-/** A cell's detail page; hexagons are summarised on the map and in the list only. */
-export function cellHref(hotspots: Pick<Hotspots, 'grid'>, c: HotspotCell, links: string): string | null {
-  return hotspots.grid.shape === 'square' ? `/analysis/cells/${hotspots.grid.cellSize}/${c.col}/${c.row}${links}` : null;
+/** A cell's detail page (the hexagon's shape rides in the query, after the filters). */
+export function cellHref(hotspots: Pick<Hotspots, 'grid'>, c: HotspotCell, links: string): string {
+  const shape = hotspots.grid.shape === 'hex' ? `${links ? '&' : '?'}shape=hex` : '';
+  return `/analysis/cells/${hotspots.grid.cellSize}/${c.col}/${c.row}${links}${shape}`;
 }
 
 export function cellLabel(c: HotspotCell, hotspots: Pick<Hotspots, 'method'>): string {

@@ -21,7 +21,8 @@ export type Change = {
   verdict: string;
 };
 
-export type BreakdownRow = { key: string; label: string; count: Shown; previous: Shown; change: Change | null; href?: string };
+/** A source's or category's figures; the rate is per 1,000 residents of the partnership. */
+export type BreakdownRow = { key: string; label: string; count: Shown; previous: Shown; rate: number | null; change: Change | null };
 
 export type AreaRow = {
   id: number; type: string; code: string; name: string; count: Shown; population: number | null;
@@ -161,6 +162,7 @@ export async function getOverview(db: Db, ws: Workspace, level: AreaLevel = defa
     const shownBefore = showCounts(ws, rows.map((r) => r.previous));
     return rows.map((r, i) => ({
       key: r.key, label: r.label, count: shownNow[i]!, previous: shownBefore[i]!,
+      rate: shownNow[i] !== null && population ? (shownNow[i]! / population) * 1000 : null,
       change: r.complete ? describeChange(shownNow[i]!, shownBefore[i]!) : null,
     }));
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelDensity, quarticKernel } from './kernel-density.ts';
+import { kernelDensity, kernelDensityAt, quarticKernel } from './kernel-density.ts';
 
 // Kernel: the quartic (biweight) kernel as used for crime hotspot mapping — Chainey S,
 // Ratcliffe J (2005) GIS and Crime Mapping; Silverman BW (1986) Density Estimation, eq. 4.5
@@ -66,5 +66,28 @@ describe('kernelDensity', () => {
 
   it('rejects a non-positive bandwidth', () => {
     expect(() => kernelDensity([], { minX: 0, minY: 0, cellSize: 10, cols: 1, rows: 1 }, 0)).toThrow(RangeError);
+  });
+});
+
+describe('kernelDensityAt', () => {
+  it('gives the hand-worked densities of the tiny grid at the same places, and counts weights as repeated points', () => {
+    // As above: at (450 050, 300 050) 23.87324 per km²; at (450 150, 300 050) 26.85740 per km².
+    const places = [{ x: 450_050, y: 300_050 }, { x: 450_150, y: 300_050 }];
+    const values = kernelDensityAt([{ x: 450_050, y: 300_050 }, { x: 450_250, y: 300_050 }], places, 200);
+    expect(values[0]).toBeCloseTo(23.87324, 4);
+    expect(values[1]).toBeCloseTo(26.8574, 4);
+    const weighted = kernelDensityAt([{ x: 450_050, y: 300_050, weight: 3 }], places, 200);
+    const repeated = kernelDensityAt(Array.from({ length: 3 }, () => ({ x: 450_050, y: 300_050 })), places, 200);
+    expect(Array.from(weighted)).toEqual(Array.from(repeated));
+  });
+
+  it('agrees with the grid estimator at cell centres, across bucket edges', () => {
+    const points = Array.from({ length: 200 }, (_, i) => ({ x: 450_000 + ((i * 7919) % 1000), y: 300_000 + ((i * 104_729) % 1000), weight: 1 + (i % 3) }));
+    const grid = { minX: 449_800, minY: 299_800, cellSize: 100, cols: 14, rows: 14 };
+    const surface = kernelDensity(points, grid, 250);
+    const places = [];
+    for (let r = 0; r < grid.rows; r++) for (let c = 0; c < grid.cols; c++) places.push({ x: grid.minX + (c + 0.5) * 100, y: grid.minY + (r + 0.5) * 100 });
+    const values = kernelDensityAt(points, places, 250);
+    values.forEach((v, i) => expect(v).toBeCloseTo(surface.values[i]!, 9));
   });
 });

@@ -72,3 +72,41 @@ export function kernelDensity(points: readonly Point[], grid: DensityGrid, bandw
   }
   return { ...grid, bandwidth, values };
 }
+
+/**
+ * The same quartic density evaluated at arbitrary places (hexagon centres), in points per
+ * square kilometre. Points are bucketed by bandwidth, so each place only visits the points
+ * in the 3 x 3 buckets around it.
+ */
+export function kernelDensityAt(points: readonly Point[], places: readonly { x: number; y: number }[], bandwidth: number): Float64Array {
+  if (!(bandwidth > 0)) throw new RangeError(`Bandwidth must be positive, got ${bandwidth}`);
+  const buckets = new Map<string, Point[]>();
+  const keyOf = (bx: number, by: number) => `${bx}:${by}`;
+  for (const p of points) {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
+    const key = keyOf(Math.floor(p.x / bandwidth), Math.floor(p.y / bandwidth));
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(p);
+    else buckets.set(key, [p]);
+  }
+  const h2 = bandwidth * bandwidth;
+  const scale = ((3 / Math.PI) / h2) * SQUARE_METRES_PER_SQUARE_KILOMETRE;
+  const values = new Float64Array(places.length);
+  places.forEach((place, i) => {
+    const bx = Math.floor(place.x / bandwidth);
+    const by = Math.floor(place.y / bandwidth);
+    let sum = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const p of buckets.get(keyOf(bx + dx, by + dy)) ?? []) {
+          const d2 = (p.x - place.x) ** 2 + (p.y - place.y) ** 2;
+          if (d2 >= h2) continue;
+          const u = 1 - d2 / h2;
+          sum += (p.weight ?? 1) * u * u;
+        }
+      }
+    }
+    values[i] = scale * sum;
+  });
+  return values;
+}
