@@ -54,7 +54,7 @@ function scopeWhere(scope: CountScope): RawBuilder<boolean> {
 }
 
 function selectDimension(dimension: CountDimension): RawBuilder<unknown> {
-  return dimension === 'month' ? sql`to_char(c.month, 'YYYY-MM') AS month` : sql`c.${sql.ref(dimension)}`;
+  return sql`c.${sql.ref(dimension)}`;
 }
 
 export type CountRow = Partial<Record<CountDimension, string | number | null>> & { n: number };
@@ -82,6 +82,8 @@ export async function countBy(db: Conn, scope: CountScope, dimensions: readonly 
   const { rows } = await sql<CountRow>`
     SELECT ${select}sum(c.n)::int AS n FROM ${from} ${scopeWhere(scope)}
     ${dimensions.length ? sql`GROUP BY ${sql.join(groups)}` : sql``}`.execute(db);
+  // Grouped on the date itself: to_char on every row (a time-zone conversion) cost more than the grouping.
+  if (dimensions.includes('month')) for (const r of rows) r.month = String(r.month).slice(0, 7);
   return rows.filter((r) => r.n !== null);
 }
 
@@ -90,10 +92,11 @@ export type CellRow = { cell_e: number; cell_n: number; n: number; month?: strin
 /** Located incident counts by 50 m square, optionally by month as well. */
 export async function countByCell(db: Conn, scope: CountScope, byMonth: boolean): Promise<CellRow[]> {
   const { rows } = await sql<CellRow>`
-    SELECT c.cell_e, c.cell_n, ${byMonth ? sql`to_char(c.month, 'YYYY-MM') AS month, ` : sql``}sum(c.n)::int AS n
+    SELECT c.cell_e, c.cell_n, ${byMonth ? sql`c.month, ` : sql``}sum(c.n)::int AS n
     FROM incident_cell_counts c
     WHERE ${scopeWhere(scope)}
     GROUP BY 1, 2${byMonth ? sql`, 3` : sql``}`.execute(db);
+  if (byMonth) for (const r of rows) r.month = r.month!.slice(0, 7);
   return rows;
 }
 
@@ -108,8 +111,8 @@ export async function dataMonths(db: Conn, partnershipId: number, sourceIds: num
 /** Months each source holds, to say which are missing from a period. */
 export async function sourceMonths(db: Conn, partnershipId: number): Promise<Array<{ source_id: number; month: string }>> {
   const { rows } = await sql<{ source_id: number; month: string }>`
-    SELECT DISTINCT source_id, to_char(month, 'YYYY-MM') AS month FROM incident_counts WHERE partnership_id = ${partnershipId}`.execute(db);
-  return rows;
+    SELECT DISTINCT source_id, month FROM incident_counts WHERE partnership_id = ${partnershipId}`.execute(db);
+  return rows.map((r) => ({ source_id: r.source_id, month: r.month.slice(0, 7) }));
 }
 
 /** Each source's own categories, for the filter panel. */

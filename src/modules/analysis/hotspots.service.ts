@@ -87,8 +87,8 @@ export async function partnershipGrid(db: Db, partnershipId: number, cellSize: n
 }
 
 /** Counts per grid cell from the 50 m squares, and how many fall outside the grid. */
-export async function gridCounts(db: Db, scope: repo.CountScope, grid: Grid): Promise<{ counts: Float64Array; outside: number; squares: repo.CellRow[] }> {
-  const squares = await repo.countByCell(db, scope, false);
+export async function gridCounts(db: Db, scope: repo.CountScope, grid: Grid, rows?: repo.CellRow[]): Promise<{ counts: Float64Array; outside: number; squares: repo.CellRow[] }> {
+  const squares = rows ?? await repo.countByCell(db, scope, false);
   const counts = new Float64Array(grid.cells.length);
   let outside = 0;
   for (const s of squares) {
@@ -113,14 +113,14 @@ function cellOfSquare(grid: Grid, square: { cell_e: number; cell_n: number }): n
  * Emerging hot spots: Gi* in every month of the period, then each cell's pattern over
  * the months (Mann-Kendall trend on its z-scores).
  */
-async function emergingPatterns(db: Db, ws: Workspace, grid: Grid, cells: HotspotCell[]) {
+async function emergingPatterns(db: Db, ws: Workspace, grid: Grid, cells: HotspotCell[], byMonth?: repo.CellRow[]) {
   const months = monthsBetween(ws.filters.from, ws.filters.to);
   if (months.length < EMERGING_MIN_SLICES) {
     throw new LanternError('invalid-input', `Emerging hot spots need at least ${EMERGING_MIN_SLICES} months (12 or more is better); the period has ${months.length}.`);
   }
   const slices = months.map(() => new Float64Array(grid.cells.length));
   const sliceOf = new Map(months.map((m, i) => [m, i]));
-  for (const s of await repo.countByCell(db, ws.scope, true)) {
+  for (const s of byMonth ?? await repo.countByCell(db, ws.scope, true)) {
     const c = cellOfSquare(grid, s);
     const t = sliceOf.get(s.month!);
     if (c >= 0 && t !== undefined) slices[t]![c]! += s.n;
@@ -144,7 +144,9 @@ export function cellId(col: number, row: number): string {
 
 export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): Promise<Hotspots> {
   const grid = await partnershipGrid(db, ws.partnership.id, query.cell, query.shape ?? 'square');
-  const { counts, outside, squares } = await gridCounts(db, ws.scope, grid);
+  // Emerging hot spots read the counts by month once; the period's totals are their sums.
+  const byMonth = query.method === 'emerging' ? await repo.countByCell(db, ws.scope, true) : undefined;
+  const { counts, outside, squares } = await gridCounts(db, ws.scope, grid, byMonth);
   const shown = showCounts(ws, Array.from(counts));
   const cells: HotspotCell[] = grid.cells.map((c, i) => ({
     id: cellId(c.col, c.row), col: c.col, row: c.row, easting: c.easting, northing: c.northing,
@@ -154,7 +156,7 @@ export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): P
   let bandwidth: number | null = null;
   let emerging: { months: string[]; patterns: Record<string, number> } | null = null;
   if (query.method === 'emerging') {
-    emerging = await emergingPatterns(db, ws, grid, cells);
+    emerging = await emergingPatterns(db, ws, grid, cells, byMonth);
   } else if (query.method === 'gi') {
     const result = giStar(grid, counts);
     summary = { 'hot-99': 0, 'hot-95': 0, 'hot-90': 0, 'cold-99': 0, 'cold-95': 0, 'cold-90': 0, none: 0 };

@@ -1,11 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { binomialPmf } from './distributions.ts';
 import { binomialTestTwoSided, poissonRateRatioTest, yearOnYear } from './rate-ratio.ts';
 
 // Method: Armitage P, Berry G, Matthews JNS, Statistical Methods in Medical Research (4th ed.),
 // §5.2 comparison of two Poisson counts conditional on their total; exact limits for the
 // ratio from the Clopper–Pearson limits of the binomial share.
 
+/** R's binom.test definition, summed over every outcome: the reference the tail search must equal. */
+function exhaustiveTwoSided(x: number, n: number, p: number): number {
+  const observed = binomialPmf(x, n, p) * (1 + 1e-7);
+  let sum = 0;
+  for (let i = 0; i <= n; i++) {
+    const d = binomialPmf(i, n, p);
+    if (d <= observed) sum += d;
+  }
+  return Math.min(1, sum);
+}
+
 describe('binomialTestTwoSided', () => {
+  it('equals the sum over every outcome, at small and large n and skewed p', () => {
+    const cases: Array<[number, number, number]> = [
+      [0, 10, 0.5], [10, 10, 0.5], [3, 17, 0.3], [9, 17, 0.3], [50, 120, 0.5], [61, 120, 0.5], [12, 400, 0.02], [2, 400, 0.02],
+      [4_900, 10_000, 0.5], [5_050, 10_000, 0.5], [9_720, 19_285, 0.5], [480_000, 1_000_000, 0.5], [250_400, 1_000_000, 0.25],
+    ];
+    for (const [x, n, p] of cases) expect(binomialTestTwoSided(x, n, p), `${x} of ${n} at ${p}`).toBeCloseTo(exhaustiveTwoSided(x, n, p), 9);
+  });
+
   it('sums the outcomes no more likely than the observed one, worked by hand', () => {
     // Binomial(5, ½): probabilities 1, 5, 10, 10, 5, 1 over 32. Observed 4 (5/32):
     // outcomes 0, 1, 4, 5 are no more likely → (1 + 5 + 5 + 1)/32 = 0.375.

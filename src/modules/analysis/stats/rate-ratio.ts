@@ -4,7 +4,7 @@
  * of two Poisson counts): given n = a + b, a ~ Binomial(n, exposureA / (exposureA + exposureB))
  * when the rates are equal. The exposures cancel from the nuisance rate, so the test is exact.
  */
-import { betaQuantile, binomialPmf } from './distributions.ts';
+import { betaQuantile, binomialCdf, binomialPmf } from './distributions.ts';
 
 export type RateRatioResult = {
   /** (countA / exposureA) ÷ (countB / exposureB). */
@@ -33,13 +33,26 @@ const RELATIVE_TOLERANCE = 1 + 1e-7;
  */
 export function binomialTestTwoSided(x: number, n: number, p: number): number {
   if (n === 0) return 1;
-  const observed = binomialPmf(x, n, p);
-  let sum = 0;
-  for (let i = 0; i <= n; i++) {
-    const d = binomialPmf(i, n, p);
-    if (d <= observed * RELATIVE_TOLERANCE) sum += d;
+  const d = binomialPmf(x, n, p) * RELATIVE_TOLERANCE;
+  if (p <= 0 || p >= 1) {
+    let sum = 0;
+    for (const i of [0, n]) if (binomialPmf(i, n, p) <= d) sum += binomialPmf(i, n, p);
+    return Math.min(1, sum);
   }
-  return Math.min(1, sum);
+  // The pmf rises to the mode and falls after it, so the outcomes no more likely than x are
+  // two tails: [0, left] and [right, n], each found by bisection, summed from the CDF.
+  const lo = Math.floor(n * p);
+  let a = -1;
+  let b = lo;
+  if (binomialPmf(lo, n, p) <= d) a = lo;
+  else while (b - a > 1) { const mid = Math.floor((a + b) / 2); if (binomialPmf(mid, n, p) <= d) a = mid; else b = mid; }
+  let c = lo;
+  let e = n + 1;
+  if (lo + 1 <= n && binomialPmf(lo + 1, n, p) <= d) e = lo + 1;
+  else while (e - c > 1) { const mid = Math.floor((c + e) / 2); if (binomialPmf(mid, n, p) <= d) e = mid; else c = mid; }
+  const lower = a >= 0 ? binomialCdf(a, n, p) : 0;
+  const upper = e <= n ? binomialCdf(n - e, n, 1 - p) : 0;
+  return Math.min(1, lower + upper);
 }
 
 function assertCount(value: number, name: string): void {
