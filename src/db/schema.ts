@@ -18,6 +18,8 @@ export type PartnershipsTable = {
   name: string;
   synthetic: Generated<boolean>;
   suppression_threshold: Generated<number>;
+  /** Bumped whenever the analysis counts change (migration 0006). */
+  data_version: Generated<number>;
   created_at: CreatedAt;
 };
 

@@ -142,7 +142,29 @@ export function cellId(col: number, row: number): string {
   return `${col}-${row}`;
 }
 
+const resultCache = new Map<string, Promise<Hotspots>>();
+const RESULT_CACHE_ENTRIES = 40;
+
+/**
+ * Hotspots for the workspace's filters. Results are kept per partnership data version (bumped
+ * by a trigger whenever the counts change), so a dashboard many people open is computed once
+ * per import, and never served stale.
+ */
 export async function getHotspots(db: Db, ws: Workspace, query: HotspotQuery): Promise<Hotspots> {
+  const key = JSON.stringify([ws.partnership.id, ws.partnership.dataVersion, ws.suppress, ws.threshold, ws.scope, query.method, query.shape ?? 'square', query.cell, query.bandwidth ?? null]);
+  let result = resultCache.get(key);
+  if (!result) {
+    result = computeHotspots(db, ws, query);
+    result.catch(() => resultCache.delete(key));
+    if (resultCache.size >= RESULT_CACHE_ENTRIES) resultCache.delete(resultCache.keys().next().value!);
+    resultCache.set(key, result);
+  }
+  // Callers may decorate the cells; they get their own copies.
+  const hotspots = await result;
+  return { ...hotspots, cells: hotspots.cells.map((c) => ({ ...c })) };
+}
+
+async function computeHotspots(db: Db, ws: Workspace, query: HotspotQuery): Promise<Hotspots> {
   const grid = await partnershipGrid(db, ws.partnership.id, query.cell, query.shape ?? 'square');
   // Emerging hot spots read the counts by month once; the period's totals are their sums.
   const byMonth = query.method === 'emerging' ? await repo.countByCell(db, ws.scope, true) : undefined;

@@ -18,7 +18,7 @@ export type WorkspaceArea = repo.AnalysisArea & { lsoa11Ids: number[]; lsoa21Ids
 
 export type Workspace = {
   actor: Actor;
-  partnership: { id: number; slug: string; name: string; synthetic: boolean };
+  partnership: { id: number; slug: string; name: string; synthetic: boolean; dataVersion: number };
   filters: ResolvedFilters;
   scope: repo.CountScope;
   sources: Source[];
@@ -88,7 +88,7 @@ export async function openWorkspace(db: Db, actor: Actor, input: TAnalysisFilter
   if (partnership.synthetic) notes.unshift('Synthetic demonstration data: generated, not real incidents.');
   return {
     actor,
-    partnership: { id: partnership.id, slug: partnership.slug, name: partnership.name, synthetic: partnership.synthetic },
+    partnership: { id: partnership.id, slug: partnership.slug, name: partnership.name, synthetic: partnership.synthetic, dataVersion: partnership.data_version },
     filters, scope, sources, selectedSources, categories, areas: withLsoas,
     sourceCategories: sources.map((source) => ({ source, values: sourceCategoryRows.filter((r) => r.source_id === source.id).map((r) => r.source_category) })).filter((g) => g.values.length), areaById: new Map(withLsoas.map((a) => [a.id, a])),
     suppress: !can(actor, 'incidents:read-records'), threshold: partnership.suppression_threshold,
