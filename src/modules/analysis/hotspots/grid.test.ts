@@ -2,24 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fromBng } from '../../../shared/bng.ts';
 import type { PolygonGeometry, Position } from '../../geography/area.types.ts';
 import { buildGrid, cellArea, cellAt, cellCornersBng, cellRing, cellRings, countIntoGrid, gridNeighbours, gridOrigin, hexOrigin, type Grid } from './grid.ts';
+import { bngRectangle } from './test-shapes.ts';
 
-/** A BNG rectangle as a WGS84 polygon, its edges densified so they stay straight in BNG. */
-function bngRectangle(e0: number, n0: number, e1: number, n1: number, steps = 20): PolygonGeometry {
-  const ring: Position[] = [];
-  const corners: [number, number][] = [
-    [e0, n0],
-    [e1, n0],
-    [e1, n1],
-    [e0, n1],
-  ];
-  for (let k = 0; k < 4; k++) {
-    const [ax, ay] = corners[k] as [number, number];
-    const [bx, by] = corners[(k + 1) % 4] as [number, number];
-    for (let s = 0; s < steps; s++) ring.push(fromBng(ax + ((bx - ax) * s) / steps, ay + ((by - ay) * s) / steps));
-  }
-  ring.push(ring[0] as Position);
-  return { type: 'Polygon', coordinates: [ring] };
-}
 
 describe('gridOrigin', () => {
   it('rounds the minimum easting and northing down to a multiple of the cell size', () => {
