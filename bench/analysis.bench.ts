@@ -20,9 +20,9 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { sql } from 'kysely';
+import { createBenchPartnership } from './bench-partnership.ts';
 import { ensureDatabase, openDatabase, type DatabaseHandle } from '../src/db/connection.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { recordAgreement } from '../src/modules/agreements/agreement.service.ts';
 import * as analysisRepo from '../src/modules/analysis/analysis.repository.ts';
 import { addMonths, parseFilters } from '../src/modules/analysis/filters.ts';
 import { gridCounts, partnershipGrid } from '../src/modules/analysis/hotspots.service.ts';
@@ -35,7 +35,7 @@ import { readImd, readPopulation, readWardLookup } from '../src/modules/geograph
 import { readBoundaries } from '../src/modules/geography/geojson.loader.ts';
 import { loadBoundaries, loadDeprivation, loadPopulation, loadWardLookup } from '../src/modules/geography/geography.service.ts';
 import { importFile } from '../src/modules/ingestion/import.service.ts';
-import { addAgency, createApiToken, createPartnership } from '../src/modules/partnerships/partnership.service.ts';
+import { createApiToken } from '../src/modules/partnerships/partnership.service.ts';
 import { systemActor } from '../src/shared/authorization.ts';
 
 const work = resolve('.tmp/bench/analysis');
@@ -296,14 +296,7 @@ async function main(): Promise<void> {
   const handle = await openDatabase({ databaseUrl });
   let server: ChildProcess | undefined;
   try {
-    const slug = `bench-${Date.now()}`;
-    const partnership = await createPartnership(handle.db, { slug, name: 'Benchmark (synthetic)', synthetic: true });
-    const admin = systemActor(partnership.id, 'bench');
-    const police = await addAgency(handle.db, admin, { name: 'Kingsbridge Police (synthetic)', type: 'police' });
-    await recordAgreement(handle.db, admin, {
-      title: 'Bench', purpose: 'Benchmarking analysis.', legalBasis: 'Crime and Disorder Act 1998 s.115', partyAgencyIds: [police.id], datasets: ['police-uk'],
-      fieldsShared: 'police.uk', retentionMonths: 600, recordLevelExport: false, startDate: '2000-01-01', reviewDate: '2099-01-01',
-    });
+    const { slug, partnership, admin, police } = await createBenchPartnership(handle.db, 'Benchmarking analysis.');
     // The demo's geography, loaded as loadDemoPartnership does.
     const demoDir = join(work, 'demo');
     await writeDemoFiles(demoDir, { seed, months: 1 });

@@ -12,15 +12,14 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { createWriteStream } from 'node:fs';
+import { createBenchPartnership } from './bench-partnership.ts';
 import { ensureDatabase, openDatabase } from '../src/db/connection.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { recordAgreement } from '../src/modules/agreements/agreement.service.ts';
 import { writeDemoFiles } from '../src/modules/demo/demo-files.generator.ts';
 import { writeLargePoliceFile } from '../src/modules/demo/large-police.generator.ts';
 import { readBoundaries } from '../src/modules/geography/geojson.loader.ts';
 import { loadBoundaries } from '../src/modules/geography/geography.service.ts';
 import { importFile } from '../src/modules/ingestion/import.service.ts';
-import { addAgency, createPartnership } from '../src/modules/partnerships/partnership.service.ts';
 import { systemActor } from '../src/shared/authorization.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -54,13 +53,7 @@ if (!databaseUrl) {
   databaseUrl = await ensureDatabase(embedded.adminUrl, 'lantern_bench');
 }
 const handle = await openDatabase({ databaseUrl });
-const partnership = await createPartnership(handle.db, { slug: `bench-${Date.now()}`, name: 'Benchmark (synthetic)', synthetic: true });
-const admin = systemActor(partnership.id, 'bench');
-const police = await addAgency(handle.db, admin, { name: 'Kingsbridge Police (synthetic)', type: 'police' });
-await recordAgreement(handle.db, admin, {
-  title: 'Bench', purpose: 'Benchmarking the importer.', legalBasis: 'Crime and Disorder Act 1998 s.115', partyAgencyIds: [police.id], datasets: ['police-uk'],
-  fieldsShared: 'police.uk', retentionMonths: 600, recordLevelExport: false, startDate: '2000-01-01', reviewDate: '2099-01-01',
-});
+const { partnership, admin, police } = await createBenchPartnership(handle.db, 'Benchmarking the importer.');
 const demoDir = join(work, 'demo');
 await writeDemoFiles(demoDir, { seed, months: 1 });
 for (const type of ['lsoa11', 'lsoa21'] as const) {
