@@ -113,7 +113,7 @@ const COUNT_TABLES = ['incident_counts', 'incident_cell_counts'] as const;
 export async function addUploadCounts(db: Conn, partnershipId: number, uploadId: number): Promise<void> {
   // The rows were copied in this transaction, so the planner has no statistics for them and
   // would sort a million rows on text keys to group them; hashing them in memory is several
-  // times faster. Both settings end with the transaction.
+  // times faster. Both are put back at the end.
   await sql`SET LOCAL work_mem = '256MB'`.execute(db);
   await sql`SET LOCAL enable_sort = off`.execute(db);
   await sql`
@@ -138,6 +138,8 @@ export async function addUploadCounts(db: Conn, partnershipId: number, uploadId:
     -- Integer division is floor for British National Grid's non-negative metres.
     FROM incidents WHERE upload_id = ${uploadId} AND partnership_id = ${partnershipId} AND easting >= 0 AND northing >= 0
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`.execute(db);
+  await sql`SET LOCAL enable_sort = on`.execute(db);
+  await sql`SET LOCAL work_mem = DEFAULT`.execute(db);
 }
 
 export async function insertQuarantinedRows(db: Conn, partnershipId: number, uploadId: number, rows: Array<{ line: number; problems: unknown; raw: unknown }>) {
