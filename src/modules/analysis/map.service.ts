@@ -130,8 +130,9 @@ export async function mapFeatures(db: Db, ws: Workspace, query: TMapQuery): Prom
   return {
     type: 'FeatureCollection',
     features: hotspots.cells.map((c, i) => ({
+      // Every cell is outlined, so the grid shows the borough's shape around the coloured cells.
       type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: [outlines[i]!] },
-      properties: { fill: colour(c), outline: null, label: cellLabel(c, hotspots), href: cellHref(hotspots, c, links) },
+      properties: { fill: colour(c), outline: '#b1b4b6', label: cellLabel(c, hotspots), href: cellHref(hotspots, c, links) },
     })),
   };
 }
