@@ -50,24 +50,33 @@ CREATE TABLE incident_cell_counts (
 CREATE INDEX incident_cell_counts_period ON incident_cell_counts (partnership_id, month);
 CREATE INDEX incident_cell_counts_upload ON incident_cell_counts (upload_id, batch_key);
 
-INSERT INTO incident_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
-                             lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, n)
-SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
-       lsoa11_id, lsoa21_id, ward_id, lad_id,
-       extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-       extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-       count(*)
-FROM incidents
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14;
+-- One upload's counts, added by the import in its own transaction after the COPY (and here
+-- for data loaded before this migration). The rows were copied in that transaction, so the
+-- planner has no statistics for them and would sort a million rows on text keys to group
+-- them; hashing in memory is several times faster, hence the settings, which hold only
+-- while the function runs.
+CREATE FUNCTION add_upload_counts(p_partnership integer, p_upload integer) RETURNS void
+LANGUAGE sql SET work_mem = '256MB' SET enable_sort = off AS $$
+  INSERT INTO incident_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
+                               lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, n)
+  SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
+         lsoa11_id, lsoa21_id, ward_id, lad_id,
+         extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+         extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+         count(*)
+  FROM incidents WHERE upload_id = p_upload AND partnership_id = p_partnership
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14;
+  -- Integer division is floor for British National Grid's non-negative metres.
+  INSERT INTO incident_cell_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category,
+                                    lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, cell_e, cell_n, n)
+  SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category,
+         lsoa11_id, lsoa21_id, ward_id, lad_id,
+         extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+         extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
+         easting / 50, northing / 50,
+         count(*)
+  FROM incidents WHERE upload_id = p_upload AND partnership_id = p_partnership AND easting >= 0 AND northing >= 0
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
+$$;
 
-INSERT INTO incident_cell_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category,
-                                  lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, cell_e, cell_n, n)
-SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category,
-       lsoa11_id, lsoa21_id, ward_id, lad_id,
-       extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-       extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-       floor(easting / 50.0)::int, floor(northing / 50.0)::int,
-       count(*)
-FROM incidents
-WHERE easting IS NOT NULL AND northing IS NOT NULL
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15;
+SELECT add_upload_counts(partnership_id, upload_id) FROM (SELECT DISTINCT partnership_id, upload_id FROM incidents) held;

@@ -111,35 +111,8 @@ const COUNT_TABLES = ['incident_counts', 'incident_cell_counts'] as const;
  * after the COPY, so the counts appear and disappear with the rows.
  */
 export async function addUploadCounts(db: Conn, partnershipId: number, uploadId: number): Promise<void> {
-  // The rows were copied in this transaction, so the planner has no statistics for them and
-  // would sort a million rows on text keys to group them; hashing them in memory is several
-  // times faster. Both are put back at the end.
-  await sql`SET LOCAL work_mem = '256MB'`.execute(db);
-  await sql`SET LOCAL enable_sort = off`.execute(db);
-  await sql`
-    INSERT INTO incident_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
-                                 lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, n)
-    SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category, location_status,
-           lsoa11_id, lsoa21_id, ward_id, lad_id,
-           extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-           extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-           count(*)
-    FROM incidents WHERE upload_id = ${uploadId} AND partnership_id = ${partnershipId}
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14`.execute(db);
-  await sql`
-    INSERT INTO incident_cell_counts (partnership_id, source_id, upload_id, batch_key, month, category, source_category,
-                                      lsoa11_id, lsoa21_id, ward_id, lad_id, weekday, hour, cell_e, cell_n, n)
-    SELECT partnership_id, source_id, upload_id, batch_key, month, category, source_category,
-           lsoa11_id, lsoa21_id, ward_id, lad_id,
-           extract(isodow FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-           extract(hour FROM occurred_at AT TIME ZONE 'Europe/London')::smallint,
-           easting / 50, northing / 50,
-           count(*)
-    -- Integer division is floor for British National Grid's non-negative metres.
-    FROM incidents WHERE upload_id = ${uploadId} AND partnership_id = ${partnershipId} AND easting >= 0 AND northing >= 0
-    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`.execute(db);
-  await sql`SET LOCAL enable_sort = on`.execute(db);
-  await sql`SET LOCAL work_mem = DEFAULT`.execute(db);
+  // The grouping lives in the database (add_upload_counts, migration 0004), beside the tables it fills.
+  await sql`SELECT add_upload_counts(${partnershipId}::int, ${uploadId}::int)`.execute(db);
 }
 
 export async function insertQuarantinedRows(db: Conn, partnershipId: number, uploadId: number, rows: Array<{ line: number; problems: unknown; raw: unknown }>) {
