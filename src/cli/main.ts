@@ -5,6 +5,7 @@ import { runServe } from './serve.command.ts';
 import { runDemo } from './demo.command.ts';
 import { runStats, runTokenCreate, runRetention, runPartnershipCreate, runUserCreate } from './admin.commands.ts';
 import { inferIstvPeriod } from './istv-period.ts';
+import { runAssessmentPublish } from './assessment.command.ts';
 import { LanternError } from '../shared/errors.ts';
 
 // Commands other than `serve` exit as soon as they are done, with their own code, even if
@@ -88,6 +89,18 @@ token.command('create')
   .option('--name <name>', 'what will use it', 'cli token')
   .action(async (options: { partnership: string; role: string; agency?: string; name: string }) => {
     await withDatabase((handle) => runTokenCreate(handle, options));
+  });
+
+const assessment = program.command('assessment').description('Strategic assessments and violence problem profiles');
+assessment.command('publish')
+  .description('Generate the assessment for a period from the shared data, publish it, and write its HTML and PDF')
+  .requiredOption('--partnership <slug>', 'partnership slug')
+  .requiredOption('--period <from..to>', 'months, for example 2024-04..2025-03')
+  .requiredOption('--out <dir>', 'folder to write the HTML and PDF to')
+  .addOption(new Option('--template <template>', 'which document').choices(['strategic-assessment', 'violence-problem-profile']).default('strategic-assessment'))
+  .option('--quiet', 'no progress lines')
+  .action(async (options: { partnership: string; period: string; out: string; template: 'strategic-assessment' | 'violence-problem-profile'; quiet?: boolean }) => {
+    await withDatabase((handle) => runAssessmentPublish(handle, options));
   });
 
 program.command('retention')

@@ -265,6 +265,35 @@ export type VenueAliasesTable = {
 
 export type VenueAliasTextsTable = { partnership_id: number; location_desc: string; description_norm: string };
 
+export type AssessmentTemplate = 'strategic-assessment' | 'violence-problem-profile';
+
+export type AssessmentsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  template: AssessmentTemplate;
+  title: string;
+  period_from: string;
+  period_to: string;
+  created_by: string;
+  created_at: Generated<Date>;
+};
+
+export type AssessmentVersionsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  assessment_id: number;
+  version: number;
+  status: 'draft' | 'published';
+  evidence: Json;
+  narrative: ColumnType<unknown, string | undefined, string>;
+  concern: ColumnType<unknown, string | undefined, string>;
+  change_note: Generated<string>;
+  created_by: string;
+  created_at: Generated<Date>;
+  html: string | null;
+  pdf: Buffer | null;
+};
+
 export type Database = {
   partnerships: PartnershipsTable;
   agencies: AgenciesTable;
@@ -290,6 +319,8 @@ export type Database = {
   premises: PremisesTable;
   venue_aliases: VenueAliasesTable;
   venue_alias_texts: VenueAliasTextsTable;
+  assessments: AssessmentsTable;
+  assessment_versions: AssessmentVersionsTable;
 };
 
 export type Partnership = Selectable<PartnershipsTable>;

@@ -36,9 +36,15 @@ type NavItem = { href: string; text: string; active?: boolean; permission: Permi
 const NAVIGATION: NavItem[] = [
   { href: '/overview', text: 'Overview', permission: 'overview:read' },
   { href: '/analysis', text: 'Analysis', permission: 'overview:read' },
+  { href: '/assessments', text: 'Assessments and indicators', permission: 'overview:read' },
   { href: '/data', text: 'Data', permission: 'data:read' },
   { href: '/admin', text: 'Admin', permission: 'users:manage' },
 ];
+
+/** Renders a template outside any request: standalone documents (published assessments). */
+export function renderTemplate(template: string, context: Record<string, unknown>): string {
+  return env.render(template, context);
+}
 
 /** Renders a page with what every page needs: the user, the navigation, CSRF and CSP nonce. */
 export function renderPage(request: FastifyRequest, reply: FastifyReply, template: string, context: Record<string, unknown> = {}, status = 200) {

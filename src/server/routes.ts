@@ -11,6 +11,7 @@ import { mappingRoutes } from '../modules/ingestion/mapping.routes.ts';
 import { ingestionApi } from '../modules/ingestion/ingestion.api.ts';
 import { adminRoutes } from '../modules/partnerships/admin.routes.ts';
 import { venuesRoutes } from '../modules/venues/venues.routes.ts';
+import { assessmentRoutes } from '../modules/assessments/assessment.routes.ts';
 import { overviewRoutes } from './overview.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
 
@@ -26,6 +27,7 @@ export async function registerRoutes(app: FastifyInstance, options: { secureCook
   await app.register(ingestionApi);
   await app.register(analysisApi);
   await app.register(venuesRoutes);
+  await app.register(assessmentRoutes);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/health', {

@@ -17,14 +17,19 @@ export type Permission =
   | 'audit:read'
   | 'incidents:read-records'
   /** Import the licensed-premises register and decide which venue an A&E description means. */
-  | 'venues:manage';
+  | 'venues:manage'
+  /** Define indicators, load other partnerships' figures, choose the family, edit unit costs. */
+  | 'indicators:manage'
+  /** Draft, edit and publish strategic assessments (published versions are read with overview:read). */
+  | 'assessments:edit';
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   'partnership-admin': [
     'overview:read', 'data:read', 'data:upload', 'agreements:read', 'agreements:manage',
     'geography:manage', 'users:manage', 'tokens:manage', 'audit:read', 'venues:manage',
+    'indicators:manage', 'assessments:edit',
   ],
-  analyst: ['overview:read', 'data:read', 'agreements:read', 'incidents:read-records', 'venues:manage'],
+  analyst: ['overview:read', 'data:read', 'agreements:read', 'incidents:read-records', 'venues:manage', 'indicators:manage', 'assessments:edit'],
   'data-provider': ['overview:read', 'data:read', 'data:upload', 'agreements:read', 'agreements:manage'],
   practitioner: ['overview:read'],
   viewer: ['overview:read'],

@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   'file-refused': 422,
   'geography-invalid': 422,
   'rate-limited': 429,
+  'pdf-unavailable': 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
