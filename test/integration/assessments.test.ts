@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { runAssessmentPublish } from '../../src/cli/assessment.command.ts';
-import { DEMO_SLUG, loadDemoPartnership } from '../../src/modules/demo/demo.service.ts';
+import { DEMO_PASSWORD, DEMO_SLUG, loadDemoPartnership } from '../../src/modules/demo/demo.service.ts';
 import { generateAssessment, getAssessment, publishAssessment, saveConcern, saveSectionText } from '../../src/modules/assessments/assessment.service.ts';
 import { openWorkspace } from '../../src/modules/analysis/workspace.ts';
 import { parseFilters } from '../../src/modules/analysis/filters.ts';
@@ -26,7 +26,6 @@ import { Browser, buildTestApp } from '../support/http.ts';
 
 const FROM = '2024-06';
 const TO = '2025-05';
-const DEMO_PASSWORD = 'lantern-demo-2026';
 const fmt = (n: number) => n.toLocaleString('en-GB');
 const inPeriod = (month: string) => month >= FROM && month <= TO;
 const yearLater = (month: string) => `${Number(month.slice(0, 4)) + 1}${month.slice(4)}`;

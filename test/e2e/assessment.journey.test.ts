@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO_PASSWORD, loadDemoPartnership } from '../../src/modules/demo/demo.service.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { buildTestApp } from '../support/http.ts';
+import { expectAccessible, launchChromium } from '../support/browser.ts';
+
+/**
+ * The analyst writes the year's strategic assessment: generates the draft from the shared
+ * data, writes the summary, enters public concern, publishes, and a board member (viewer)
+ * reads the published PDF.
+ */
+let handle: TestDatabase;
+let app: FastifyInstance;
+let browser: Browser;
+let page: Page;
+let base: string;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await loadDemoPartnership(handle, { dir: await mkdtemp(join(tmpdir(), 'lantern-assessment-journey-')) });
+  app = await buildTestApp(handle);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await launchChromium();
+  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await handle?.drop();
+});
+
+async function signIn(email: string) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/overview/);
+}
+
+describe('an analyst produces the strategic assessment', () => {
+  it('generates a draft for the last twelve months of data', async () => {
+    await signIn('analyst@kingsbridge.example');
+    await page.getByRole('link', { name: 'Assessments and indicators' }).click();
+    await page.waitForURL(/\/assessments$/);
+    await expectAccessible(page, 'assessments');
+    await page.getByRole('button', { name: 'Generate an assessment' }).click();
+    await page.waitForURL(/\/assessments\/new$/);
+    await expectAccessible(page, 'new assessment');
+    // The period defaults to the twelve months up to the latest data.
+    expect(await page.getByLabel('Last month').inputValue()).toMatch(/^\d{4}-\d{2}$/);
+    await page.getByLabel('Title (optional)').fill('Safer Kingsbridge Joint Strategic Assessment');
+    await page.getByRole('button', { name: 'Generate the draft' }).click();
+    await page.waitForURL(/\/assessments\/\d+\?saved=/);
+    expect(await page.locator('h1').textContent()).toContain('Safer Kingsbridge Joint Strategic Assessment');
+    expect(await page.locator('#priorities table').first().textContent()).toContain('Recommended');
+    expect(await page.locator('svg[id$="-map"]').count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'assessment draft');
+  });
+
+  it('writes the summary and enters public concern, each saved as a version', async () => {
+    await page.getByLabel('Words for “Summary”').fill('Violence in the town centre at night is the first priority.\n\nAnti-social behaviour remains the most reported concern.');
+    await page.getByRole('button', { name: 'Save “Summary”' }).click();
+    await page.waitForURL(/saved=/);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Saved as version 2');
+    expect(await page.locator('#summary').textContent()).toContain('Violence in the town centre at night is the first priority.');
+
+    await page.locator('#concern-drugs').fill('5');
+    await page.getByRole('button', { name: 'Save public concern and rescore' }).click();
+    await page.waitForURL(/saved=/);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('version 3');
+    expect(await page.locator('#priorities').textContent()).toContain('entered as 5 of 5');
+  });
+
+  it('publishes, and the PDF downloads', async () => {
+    await page.getByRole('button', { name: 'Publish this version' }).click();
+    await page.waitForURL(/saved=/);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Published as version 4');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the PDF/ }).click()]);
+    const pdf = await readFile((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await expectAccessible(page, 'published assessment');
+  });
+});
+
+describe('a board member reads it', () => {
+  it('sees the published version, never the drafts', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('viewer@kingsbridge.example');
+    await page.goto(`${base}/assessments`);
+    await page.getByRole('link', { name: 'Safer Kingsbridge Joint Strategic Assessment', exact: true }).click();
+    await page.waitForURL(/\/versions\/4$/);
+    expect(await page.locator('.lantern-versions li').count()).toBe(1);
+    expect(await page.locator('textarea').count()).toBe(0);
+    expect(await page.locator('#summary').textContent()).toContain('Violence in the town centre at night is the first priority.');
+    await expectAccessible(page, 'published assessment, viewer');
+  });
+});
