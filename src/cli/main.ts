@@ -3,6 +3,7 @@ import { withDatabase } from './database.ts';
 import { runImport } from './import.command.ts';
 import { runServe } from './serve.command.ts';
 import { runDemo } from './demo.command.ts';
+import { runFamilyLoad } from './family.command.ts';
 import { runStats, runTokenCreate, runRetention, runPartnershipCreate, runUserCreate } from './admin.commands.ts';
 import { inferIstvPeriod } from './istv-period.ts';
 import { runAssessmentPublish } from './assessment.command.ts';
@@ -63,6 +64,22 @@ common(importCommand.command('incidents'))
       partnership: options.partnership, kind: 'incidents', files, source: options.source, mode: options.quarantine ? 'quarantine' : 'all-or-nothing',
       ...(options.mapping ? { mappingFile: options.mapping } : {}), ...pick(options),
     }));
+  });
+
+const family = program.command('family').description('Most similar partnerships: load other partnerships\' figures and characteristics');
+family.command('load')
+  .description('Comparator figures (area code, area name, indicator, period, numerator, denominator) or characteristics CSV')
+  .requiredOption('--partnership <slug>', 'partnership slug').option('--quiet', 'no progress')
+  .argument('<csv>')
+  .action(async (csv: string, options: { partnership: string; quiet?: boolean }) => {
+    process.exitCode = await withDatabase((handle) => runFamilyLoad(handle, { partnership: options.partnership, file: csv, ...(options.quiet ? { quiet: true } : {}) }));
+  });
+family.command('load-met')
+  .description('Every London borough from the Metropolitan Police recorded-crime files, with their characteristics (a folder laid out like shared/data)')
+  .requiredOption('--partnership <slug>', 'partnership slug').option('--quiet', 'no progress')
+  .argument('<dir>')
+  .action(async (dir: string, options: { partnership: string; quiet?: boolean }) => {
+    process.exitCode = await withDatabase((handle) => runFamilyLoad(handle, { partnership: options.partnership, metDir: dir, ...(options.quiet ? { quiet: true } : {}) }));
   });
 
 program.command('stats')

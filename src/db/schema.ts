@@ -294,6 +294,106 @@ export type AssessmentVersionsTable = {
   pdf: Buffer | null;
 };
 
+/** Cost of crime: a partnership's own figures and settings (migration 0009). */
+export type CostSettingsTable = {
+  partnership_id: number;
+  index_base: number | null;
+  index_current: number | null;
+  index_current_label: string | null;
+  index_source: string | null;
+  updated_by: string;
+  updated_at: CreatedAt;
+};
+
+export type CostUnitOverridesTable = {
+  partnership_id: number;
+  cost_category: string;
+  total: number | null;
+  components: ColumnType<unknown, string | undefined, string>;
+  source: string;
+  updated_by: string;
+  updated_at: CreatedAt;
+};
+
+export type CostRulesTable = {
+  partnership_id: number;
+  rule_key: string;
+  mix: ColumnType<unknown, string, string>;
+  treatment: 'total' | 'note';
+  basis: string;
+  updated_by: string;
+  updated_at: CreatedAt;
+};
+
+/** Most similar partnerships (migration 0008): comparator figures, characteristics, the chosen family. */
+export type FamilyLoadsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  kind: 'figures' | 'characteristics' | 'met';
+  file_name: string;
+  sha256: string | null;
+  rows_loaded: number;
+  rows_replaced: Generated<number>;
+  areas: number;
+  indicators: ColumnType<string[], string[] | undefined, string[]>;
+  loaded_by: string;
+  loaded_at: CreatedAt;
+};
+
+export type FamilyAreasTable = {
+  partnership_id: number;
+  code: string;
+  name: string;
+  population: number | null;
+  area_km2: number | null;
+  deprived_share: number | null;
+  imd_mean_rank: number | null;
+  aged_0_15: number | null;
+  aged_16_29: number | null;
+  aged_65_plus: number | null;
+  characteristics_source: string | null;
+  updated_at: CreatedAt;
+};
+
+export type FamilyFiguresTable = {
+  partnership_id: number;
+  indicator: string;
+  area_code: string;
+  first_month: ColumnType<string, string, string>;
+  last_month: ColumnType<string, string, string>;
+  age_band: Generated<string>;
+  numerator: number;
+  denominator: number;
+  multiplier: number;
+  load_id: number;
+};
+
+export type FamilyDefinitionsTable = {
+  partnership_id: number;
+  method: 'nearest' | 'chosen';
+  k: number;
+  characteristics: string[];
+  members: ColumnType<string[], string[] | undefined, string[]>;
+  updated_by: string;
+  updated_at: CreatedAt;
+};
+
+/** Custom outcome indicators (migration 0007); the built-in ones are code constants. */
+export type IndicatorsTable = {
+  id: Generated<number>;
+  partnership_id: number;
+  code: string;
+  name: string;
+  source_slugs: string[];
+  categories: string[];
+  source_categories: string[];
+  multiplier: number;
+  polarity: 'low-is-good' | 'high-is-good' | 'none';
+  note: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+};
+
 export type Database = {
   partnerships: PartnershipsTable;
   agencies: AgenciesTable;
@@ -319,6 +419,14 @@ export type Database = {
   premises: PremisesTable;
   venue_aliases: VenueAliasesTable;
   venue_alias_texts: VenueAliasTextsTable;
+  indicators: IndicatorsTable;
+  family_loads: FamilyLoadsTable;
+  family_areas: FamilyAreasTable;
+  family_figures: FamilyFiguresTable;
+  family_definitions: FamilyDefinitionsTable;
+  cost_settings: CostSettingsTable;
+  cost_unit_overrides: CostUnitOverridesTable;
+  cost_rules: CostRulesTable;
   assessments: AssessmentsTable;
   assessment_versions: AssessmentVersionsTable;
 };

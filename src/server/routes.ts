@@ -11,6 +11,10 @@ import { mappingRoutes } from '../modules/ingestion/mapping.routes.ts';
 import { ingestionApi } from '../modules/ingestion/ingestion.api.ts';
 import { adminRoutes } from '../modules/partnerships/admin.routes.ts';
 import { venuesRoutes } from '../modules/venues/venues.routes.ts';
+import { familyRoutes } from '../modules/family/family.routes.ts';
+import { indicatorsRoutes } from '../modules/indicators/indicators.routes.ts';
+import { indicatorsApi } from '../modules/indicators/indicators.api.ts';
+import { costsRoutes } from '../modules/costs/costs.routes.ts';
 import { assessmentRoutes } from '../modules/assessments/assessment.routes.ts';
 import { overviewRoutes } from './overview.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
@@ -27,6 +31,10 @@ export async function registerRoutes(app: FastifyInstance, options: { secureCook
   await app.register(ingestionApi);
   await app.register(analysisApi);
   await app.register(venuesRoutes);
+  await app.register(familyRoutes);
+  await app.register(indicatorsRoutes);
+  await app.register(indicatorsApi);
+  await app.register(costsRoutes);
   await app.register(assessmentRoutes);
 
   const api = app.withTypeProvider<ZodTypeProvider>();

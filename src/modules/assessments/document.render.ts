@@ -7,7 +7,7 @@
 import type { AssessmentTemplate } from '../../db/schema.ts';
 import { barChart, choropleth, heatmap, lineChart, polygonsOf } from '../../shared/charts/index.ts';
 import { hiddenViolenceChart } from '../analysis/charts.ts';
-import { linkedCharts } from './linked-evidence.ts';
+import { linkedCharts, moneyValue } from './linked-evidence.ts';
 import { TEMPLATES, type Evidence, type PriorityAnalysis } from './evidence.service.ts';
 
 export type SectionKey = 'summary' | 'priorities' | 'analysis' | 'hidden-violence' | 'indicators' | 'family' | 'costs' | 'sources';
@@ -85,9 +85,12 @@ export function keyFindings(e: Evidence): string[] {
   if (e.hiddenViolence?.total.ratio != null) {
     findings.push(`A&E departments recorded ${e.hiddenViolence.total.ratio.toFixed(2)} assault attendances for every violent crime the police recorded.`);
   }
-  if (e.costs?.totalToday != null) {
-    const nhs = e.costs.byAgency.find((a) => a.agency === 'nhs');
-    findings.push(`The crime shared for this period cost an estimated ${pounds.format(e.costs.totalToday)} in today's prices${nhs?.today != null ? `, of which ${pounds.format(nhs.today)} fell to the NHS` : ''}.`);
+  const totalCost = e.costs ? moneyValue(e.costs.total.cost) : null;
+  if (e.costs && totalCost) {
+    const prices = e.costs.prices.factor !== null ? "today's prices" : `${e.costs.priceBase} prices`;
+    const nhs = e.costs.byAgency.find((a) => a.key === 'nhs');
+    const nhsCost = nhs ? moneyValue(nhs.cost) : null;
+    findings.push(`Police-recorded crime in this period cost an estimated ${pounds.format(totalCost)} at Home Office unit costs (${prices})${nhsCost ? `, of which ${pounds.format(nhsCost)} fell to the NHS` : ''}.`);
   }
   const missingSources = e.coverage.sources.filter((s) => s.missing.length > 0);
   const silent = e.coverage.agencies.filter((a) => !a.shared);

@@ -16,7 +16,7 @@ import { getHiddenViolence, getWhen, type HiddenViolence, type WhenView } from '
 import { missingMonths, openWorkspace, type Workspace } from '../analysis/workspace.ts';
 import * as repo from './assessment.repository.ts';
 import { scorePriorities, type PriorityScore } from './priorities.ts';
-import { gatherCosts, gatherFamily, gatherIndicators, type CostEvidence, type FamilyEvidence, type IndicatorEvidence } from './linked-evidence.ts';
+import { gatherCosts, gatherFamily, gatherIndicators, moneyValue, type CostEvidence, type FamilyEvidence, type IndicatorEvidence } from './linked-evidence.ts';
 
 export const TEMPLATES: Record<AssessmentTemplate, { title: string; description: string }> = {
   'strategic-assessment': {
@@ -76,6 +76,12 @@ export type Evidence = {
   outlines: Array<{ code: string; name: string; geometry: AreaGeometry }>;
 };
 
+/** A category with no cost figure (no unit cost, or withheld) scores lowest on harm. */
+function moneyOrNull(money: { base: number | null; today: number | null } | undefined): number | null {
+  const value = money ? moneyValue(money) : null;
+  return value && value > 0 ? value : null;
+}
+
 /** Who reads a published assessment: every agency, so it is gathered as a viewer would see it. */
 export function publicationReader(actor: Actor): Actor {
   return { ...actor, role: 'viewer', label: `${actor.label} (publication)` };
@@ -90,14 +96,14 @@ export async function gatherEvidence(db: Db, actor: Actor, template: AssessmentT
   const level = defaultAreaLevel(ws);
   const [overview, costs, sharing, missing] = await Promise.all([
     getOverview(db, ws, level),
-    gatherCosts(db, actor, from, to),
+    gatherCosts(db, reader, from, to),
     repo.agencySharing(db, ws.partnership.id, from, to),
     missingMonths(db, ws),
   ]);
 
   const concernFree = overview.byCategory.map((row) => ({
     category: row.key, label: row.label, count: row.count, change: row.change,
-    cost: costs?.byCategory.find((c) => c.category === row.key)?.today ?? null, concern: concern[row.key],
+    cost: moneyOrNull(costs.byCategory.find((c) => c.key === row.key)?.cost), concern: concern[row.key],
   }));
   const priorities = scorePriorities(concernFree.filter((p) => p.category !== 'other'));
   const focusCategories = template === 'violence-problem-profile' ? [VIOLENCE] : priorities.filter((p) => p.recommended).map((p) => p.category);
@@ -125,8 +131,8 @@ export async function gatherEvidence(db: Db, actor: Actor, template: AssessmentT
     analyses,
     hiddenViolence: violenceWs ? await getHiddenViolence(db, violenceWs, level) : null,
     when: violenceWs ? await getWhen(db, violenceWs) : null,
-    indicators: await gatherIndicators(db, actor, from, to),
-    family: await gatherFamily(db, actor, from, to),
+    indicators: await gatherIndicators(db, reader, from, to),
+    family: await gatherFamily(db, reader),
     costs,
     coverage: {
       sources: ws.sources.map((s) => ({

@@ -14,6 +14,7 @@ import { saveColumnMapping } from '../ingestion/mapping.service.ts';
 import { addAgency, addUser, createPartnership } from '../partnerships/partnership.service.ts';
 import { listPartnerships, listUsers } from '../partnerships/partnership.repository.ts';
 import { importPremisesRegister } from '../venues/venues.service.ts';
+import { loadDemoFamily, loadRealFamily } from '../family/demo-family.loader.ts';
 import { COUNCIL_ASB_MAPPING } from './council-asb.model.ts';
 import { writeDemoFiles } from './demo-files.generator.ts';
 
@@ -148,6 +149,7 @@ export async function loadDemoPartnership(handle: DatabaseHandle, options: { see
 
   const register = await importPremisesRegister(handle.db, setup, { fileName: 'licensed-premises.csv', input: createReadStream(join(dir, 'premises/licensed-premises.csv')) });
   log(`licensed premises: ${register.premises} on the register; A&E descriptions: ${register.matching.matched} matched, ${register.matching.review} to review`);
+  await loadDemoFamily(handle.db, setup, { dir, seed: options.seed ?? 20261122, months: summary.months, log });
 }
 
 /**
@@ -190,6 +192,7 @@ export async function loadRealPartnership(handle: DatabaseHandle, dataDir: strin
     results.push(await importFile(handle, { actor, partnershipId: partnership.id, kind: 'police-uk', fileName: file.split('/').pop()!, input: createReadStream(file), channel: 'demo' }));
   }
   summarise(log, 'police.uk (City of London Police)', results);
+  await loadRealFamily(handle.db, setup, dataDir, log);
 }
 
 export async function printDemoSignIns(handle: DatabaseHandle): Promise<void> {

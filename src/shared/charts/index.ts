@@ -5,3 +5,6 @@ export { niceTicks, tickDecimals } from './nice-ticks.ts';
 export { svgToPng, chartFontFamily, type PngOptions } from './png.ts';
 export { escapeXml, formatNumber, contrastRatio, PALETTE, SUPPRESSED_TEXT } from './svg.ts';
 export { choropleth, polygonsOf, type ChoroplethArea, type ChoroplethOptions } from './choropleth.ts';
+export { spineChart, comparisonMark, COMPARISON_STYLES, type ComparisonClass, type SpineChartOptions, type SpineRow } from './spine-chart.ts';
+export { comparisonChart, type ComparisonChartOptions, type ComparisonRow } from './comparison-chart.ts';
+export { intervalTrendChart, type IntervalTrendChartOptions, type TrendPoint } from './interval-trend-chart.ts';
