@@ -90,6 +90,43 @@ describe('an analyst produces the strategic assessment', () => {
   });
 });
 
+describe('the analyst checks the indicators, the family and the cost of violence', () => {
+  it('reads the indicators with their intervals, the spine chart and a ward profile', async () => {
+    await page.goto(`${base}/assessments`);
+    await page.getByRole('link', { name: 'Outcome indicators' }).click();
+    await page.waitForURL(/\/assessments\/indicators/);
+    expect(await page.locator('[data-indicator="B12b"]').textContent()).toMatch(/\d+\.\d to \d+\.\d/);
+    expect(await page.locator('svg#spine-chart').count()).toBe(1);
+    await expectAccessible(page, 'indicators');
+    await page.getByRole('link', { name: 'Violence offences per 1,000' }).first().click();
+    await page.waitForURL(/\/assessments\/indicators\/B12b/);
+    await expectAccessible(page, 'indicator B12b');
+    await page.locator('a[href^="/assessments/profile/ward/"]').first().click();
+    await page.waitForURL(/\/assessments\/profile\/ward\//);
+    expect(await page.locator('svg#spine-chart').count()).toBe(1);
+    await expectAccessible(page, 'ward profile');
+  });
+
+  it('compares the partnership with its family', async () => {
+    await page.goto(`${base}/assessments/family`);
+    expect(await page.locator('h1').textContent()).toBeTruthy();
+    expect(await page.getByText('Family average').first().isVisible()).toBe(true);
+    await expectAccessible(page, 'family comparison');
+  });
+
+  it('works out what a 10% fall in violence with injury would save each agency', async () => {
+    await page.goto(`${base}/assessments/costs`);
+    await expectAccessible(page, 'cost of crime');
+    await page.goto(`${base}/assessments/costs/avoided`);
+    await page.getByLabel('Kind of crime').selectOption({ label: 'Violence with injury' });
+    await page.getByLabel('Fall').fill('10');
+    await page.getByRole('button', { name: 'Work out the saving' }).click();
+    await page.waitForSelector('#result');
+    expect(await page.locator('#result').textContent()).toContain('10% fall in violence with injury');
+    await expectAccessible(page, 'costs avoided');
+  });
+});
+
 describe('a board member reads it', () => {
   it('sees the published version, never the drafts', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
