@@ -98,6 +98,16 @@ describe('publishing the demo partnership’s strategic assessment', () => {
         + istv.filter((r) => inPeriod(r['ASSAULT DATE AND TIME']!.slice(0, 7))).length;
       expect(text).toContain(`Violence (including sexual offences) ${fmt(violence)}`);
 
+      // B12a, the A&E proxy: attendances per 100,000 residents, with Byar's 95% interval written out here.
+      const attendances = istv.filter((r) => inPeriod(r['ASSAULT DATE AND TIME']!.slice(0, 7))).length;
+      const residents = (parse(await readFile(join(files, 'areas/population-lsoa11.csv')), { columns: true, bom: true }) as Array<Record<string, string>>)
+        .reduce((sum, r) => sum + Number(r['Persons_All-Ages']), 0);
+      const z = 1.959963984540054;
+      const byarLower = attendances * (1 - 1 / (9 * attendances) - z / (3 * Math.sqrt(attendances))) ** 3;
+      const byarUpper = (attendances + 1) * (1 - 1 / (9 * (attendances + 1)) + z / (3 * Math.sqrt(attendances + 1))) ** 3;
+      const per100k = (n: number) => ((n / residents) * 100_000).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+      expect(text).toContain(`${fmt(attendances)} ${per100k(attendances)} ${per100k(byarLower)} to ${per100k(byarUpper)}`);
+
       // Agencies that shared nothing are named.
       expect(text).toMatch(/Not shared for this period: .*Kingsbridge Fire and Rescue \(synthetic\)/);
       const html = await readFile(join(out, written[0]!), 'utf8');
