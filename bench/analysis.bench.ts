@@ -31,6 +31,7 @@ import { gridNeighbours, type Grid, type GridShape } from '../src/modules/analys
 import { openWorkspace } from '../src/modules/analysis/workspace.ts';
 import { writeDemoFiles } from '../src/modules/demo/demo-files.generator.ts';
 import { writeLargePoliceFile } from '../src/modules/demo/large-police.generator.ts';
+import { loadDemoFamily } from '../src/modules/family/demo-family.loader.ts';
 import { readImd, readPopulation, readWardLookup } from '../src/modules/geography/area-csv.loader.ts';
 import { readBoundaries } from '../src/modules/geography/geojson.loader.ts';
 import { loadBoundaries, loadDeprivation, loadPopulation, loadWardLookup } from '../src/modules/geography/geography.service.ts';
@@ -354,6 +355,13 @@ async function main(): Promise<void> {
     row('max abs(z Lantern - z spdep)', (g) => (g.r ? g.r.maxDiff.toExponential(2) + (g.r.maxDiff < 1e-6 ? ' (agree to 1e-6)' : ' **DISAGREE**') : ''));
     row(`goal: under ${GOAL_GI_MS} ms`, (g) => (g.countsMs + g.giMs + g.gridBuildMs < GOAL_GI_MS ? 'pass' : 'FAIL'));
 
+    // The demo's synthetic family of fifteen comparators, for the family comparison and benchmark.
+    const firstMonth = (await analysisRepo.dataMonths(handle.db, partnership.id, null)).first!;
+    const benchMonths = Array.from({ length: 24 }, (_, i) => addMonths(firstMonth, i));
+    await loadDemoFamily(handle.db, admin, { dir: join(work, 'family'), seed, months: benchMonths });
+    const aprils = benchMonths.filter((m) => m.endsWith('-04') && benchMonths.includes(addMonths(m, 11)));
+    const financialYear = `${aprils[aprils.length - 1]!}..${addMonths(aprils[aprils.length - 1]!, 11)}`;
+
     const { token } = await createApiToken(handle.db, admin, { agencyId: police.id, role: 'analyst', name: 'bench' });
     server = fork(resolve('bin/run-ts.js'), [resolve('bench/analysis.bench.ts'), '--serve'], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl } });
     const [{ port }] = (await Promise.race([once(server, 'message'), once(server, 'exit').then(() => { throw new Error('the server process ended'); })])) as [{ port: number }];
@@ -375,6 +383,12 @@ async function main(): Promise<void> {
       ['when', '/when'],
       ['hidden violence', '/hidden-violence'],
       ['deprivation', '/deprivation'],
+      ['indicators', '/indicators'],
+      ['indicators against the family, financial year', `/indicators?period=${financialYear}&benchmark=family`],
+      ['indicator B12b by LSOA, with trend', '/indicators/B12b?type=lsoa11'],
+      ['family comparison', '/family'],
+      ['cost of crime', '/costs'],
+      ['costs avoided, violence with injury 10%', '/costs/avoided?category=violence-with-injury&reduction=10'],
     ];
     const results: LoadResult[] = [];
     const only = process.env.BENCH_ONLY;

@@ -1,49 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemoPartnership } from '../../src/modules/demo/demo.service.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { buildTestApp } from '../support/http.ts';
-import { expectAccessible, launchChromium } from '../support/browser.ts';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { expectAccessible, openDemoJourney, type DemoJourney } from '../support/browser.ts';
 
 /**
  * The analyst writes the year's strategic assessment: generates the draft from the shared
  * data, writes the summary, enters public concern, publishes, and a board member (viewer)
  * reads the published PDF.
  */
-let handle: TestDatabase;
-let app: FastifyInstance;
-let browser: Browser;
+let journey: DemoJourney;
 let page: Page;
 let base: string;
+const signIn = (email: string) => journey.signIn(email);
 
 beforeAll(async () => {
-  handle = await createTestDatabase();
-  await loadDemoPartnership(handle, { dir: await mkdtemp(join(tmpdir(), 'lantern-assessment-journey-')) });
-  app = await buildTestApp(handle);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await launchChromium();
-  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  journey = await openDemoJourney('assessment-journey');
+  ({ page, base } = journey);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await handle?.drop();
-});
-
-async function signIn(email: string) {
-  await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/overview/);
-}
+afterAll(async () => journey?.close());
 
 describe('an analyst produces the strategic assessment', () => {
   it('generates a draft for the last twelve months of data', async () => {

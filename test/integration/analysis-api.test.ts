@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { importFile } from '../../src/modules/ingestion/import.service.ts';
-import { createApiToken } from '../../src/modules/partnerships/partnership.service.ts';
 import { giStarZ } from '../../src/modules/analysis/hotspots/gi-star.ts';
 import { fromBng, toBng } from '../../src/shared/bng.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { buildAgreement, buildPartnership, CITY_POLICE_DIR, hasSharedData, loadCityGeography, SHARED_DATA, type TestPartnership } from '../support/factories.ts';
+import { apiHeaders, buildAgreement, buildPartnership, importCityPoliceFiles, hasSharedData, loadCityGeography, SHARED_DATA, type TestPartnership } from '../support/factories.ts';
 import { buildTestApp } from '../support/http.ts';
-import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, files, findOneSmallCategory, inPeriod, isLocated, months, raw, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
+import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, findOneSmallCategory, inPeriod, isLocated, months, raw, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
 
 /**
  * The analysis API (/api/v1/partnerships/:slug/...) on the real City of London police.uk
@@ -104,14 +102,8 @@ describe.skipIf(!hasSharedData)('analysis API on the real City of London files (
     p = await buildPartnership(handle, { slug: 'city' });
     await buildAgreement(handle, p);
     await loadCityGeography(handle, p);
-    for (const f of files) {
-      const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: f, input: createReadStream(join(CITY_POLICE_DIR, f)), channel: 'cli' });
-      expect(result.status, `${f}: ${result.message}`).toBe('imported');
-    }
-    const other = await buildPartnership(handle, { slug: 'elsewhere' });
-    analyst = { authorization: `Bearer ${(await createApiToken(handle.db, p.admin, { agencyId: p.agencies.council, role: 'analyst', name: 'analyst dashboard' })).token}` };
-    viewer = { authorization: `Bearer ${(await createApiToken(handle.db, p.admin, { agencyId: p.agencies.council, role: 'viewer', name: 'public dashboard' })).token}` };
-    outsider = { authorization: `Bearer ${(await createApiToken(handle.db, other.admin, { agencyId: other.agencies.council, role: 'analyst', name: 'other analyst' })).token}` };
+    await importCityPoliceFiles(handle, p);
+    ({ analyst, viewer, outsider } = await apiHeaders(handle, p, await buildPartnership(handle, { slug: 'elsewhere' })));
     app = await buildTestApp(handle);
   });
   afterAll(async () => {

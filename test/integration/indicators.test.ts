@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createReadStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
-import { importFile } from '../../src/modules/ingestion/import.service.ts';
 import { indicatorReport } from '../../src/modules/indicators/indicators.service.ts';
-import { createApiToken } from '../../src/modules/partnerships/partnership.service.ts';
+import { familyComparison, loadFamilyFile } from '../../src/modules/family/family.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { buildAgreement, buildPartnership, CITY_POLICE_DIR, hasSharedData, loadCityGeography, SHARED_DATA, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
+import { apiHeaders, buildAgreement, buildPartnership, importCityPoliceFiles, hasSharedData, loadCityGeography, SHARED_DATA, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
 import { Browser, buildTestApp } from '../support/http.ts';
-import { CITY_LSOAS, files, inPeriod, isLocated, raw, type RawRow, THRESHOLD } from '../support/city-reference.ts';
+import { CITY_LSOAS, inPeriod, isLocated, raw, type RawRow, THRESHOLD } from '../support/city-reference.ts';
 
 /**
  * Outcome indicators on the real City of London police.uk files, checked against rates and
@@ -116,14 +116,8 @@ describe.skipIf(!hasSharedData)('outcome indicators on the real City of London f
     p = await buildPartnership(handle, { slug: 'city' });
     await buildAgreement(handle, p);
     await loadCityGeography(handle, p);
-    for (const f of files) {
-      const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: f, input: createReadStream(join(CITY_POLICE_DIR, f)), channel: 'cli' });
-      expect(result.status, `${f}: ${result.message}`).toBe('imported');
-    }
-    const other = await buildPartnership(handle, { slug: 'elsewhere' });
-    analyst = { authorization: `Bearer ${(await createApiToken(handle.db, p.admin, { agencyId: p.agencies.council, role: 'analyst', name: 'analyst' })).token}` };
-    viewer = { authorization: `Bearer ${(await createApiToken(handle.db, p.admin, { agencyId: p.agencies.council, role: 'viewer', name: 'viewer' })).token}` };
-    outsider = { authorization: `Bearer ${(await createApiToken(handle.db, other.admin, { agencyId: other.agencies.council, role: 'analyst', name: 'other analyst' })).token}` };
+    await importCityPoliceFiles(handle, p);
+    ({ analyst, viewer, outsider } = await apiHeaders(handle, p, await buildPartnership(handle, { slug: 'elsewhere' })));
     app = await buildTestApp(handle);
   });
   afterAll(async () => {
@@ -372,6 +366,25 @@ describe.skipIf(!hasSharedData)('outcome indicators on the real City of London f
       }
       expect(report.charts.spine!.rows).toHaveLength(5);
       expect(Object.keys(report.charts.comparisons)).toEqual(['B12b', 'ASB', 'ROB-1']);
+    });
+
+    it('gives the family comparison the City’s own figure for a calendar year, and compares with the family average for that year', async () => {
+      const admin = p.admin;
+      const csv = (text: string) => Readable.from([Buffer.from(text)]);
+      await loadFamilyFile(handle.db, admin, { fileName: 'characteristics.csv', input: csv('area code,area name,population,area km2,deprived share,mean imd rank,aged 0-15,aged 16-29,aged 65+\nX00000001,Comparator (test),9000,3,0.1,20000,0.1,0.3,0.1\n') });
+      await loadFamilyFile(handle.db, admin, { fileName: 'figures.csv', input: csv('area code,area name,indicator,period,numerator,denominator\nX00000001,Comparator (test),B12b,2024,450,9000\n') });
+      const comparison = await familyComparison(handle.db, { ...admin, role: 'analyst' }, { indicator: 'B12b' });
+      const year = comparison.indicators[0]!.periods.find((x) => x.period.label === '2024')!;
+      // The City's own count for 2024 from the raw files: its LSOAs and the rows with no location.
+      expect(year.own).toMatchObject({ numerator: cityCount(ofType(VIOLENCE, '2024-01', '2024-12')), denominator: cityPopulation, source: 'indicators' });
+      expect(year.familyAverage!.value).toBeCloseTo((450 / 9000) * 1000, 9);
+
+      const { status, body } = await get<ListJson>('/api/v1/partnerships/city/indicators?period=2024-01..2024-12&benchmark=family', analyst);
+      expect(status).toBe(200);
+      const b12b = body.indicators.find((i) => i.code === 'B12b')!;
+      expect(b12b.benchmark).toMatchObject({ kind: 'family', value: 50 });
+      const r = rate(cityCount(ofType(VIOLENCE, '2024-01', '2024-12')), cityPopulation, 1000);
+      expect(b12b.comparison95).toBe(fingertips(r.lower95, r.upper95, 50));
     });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DatabaseHandle } from '../../src/db/connection.ts';
@@ -8,7 +8,8 @@ import type { TAgreement } from '../../src/modules/agreements/agreement.schema.t
 import { readImd, readPopulation, readWardLookup } from '../../src/modules/geography/area-csv.loader.ts';
 import { readBoundaries } from '../../src/modules/geography/geojson.loader.ts';
 import { loadBoundaries, loadDeprivation, loadPopulation, loadWardLookup } from '../../src/modules/geography/geography.service.ts';
-import { addAgency, addUser, createPartnership } from '../../src/modules/partnerships/partnership.service.ts';
+import { importFile } from '../../src/modules/ingestion/import.service.ts';
+import { addAgency, addUser, createApiToken, createPartnership } from '../../src/modules/partnerships/partnership.service.ts';
 import { systemActor, type Actor } from '../../src/shared/authorization.ts';
 
 /** The shared open data, read in place; tests that need it skip, saying so, when it is absent. */
@@ -61,4 +62,18 @@ export async function loadCityGeography(handle: DatabaseHandle, p: TestPartnersh
   await loadWardLookup(handle.db, p.admin, await readWardLookup(join(SHARED_DATA, 'areas/lsoa11-ward2019-lad2019-lookup-london.csv')), 'lookup');
   await loadPopulation(handle.db, p.admin, await readPopulation(join(SHARED_DATA, 'areas/population-lsoa11-mid2020-london.csv')), 'population');
   await loadDeprivation(handle.db, p.admin, await readImd(join(SHARED_DATA, 'areas/imd2019-lsoa11-london.csv')), 'imd');
+}
+
+/** Every City of London police.uk file, imported as the police agency would send it; any refusal stops the test. */
+export async function importCityPoliceFiles(handle: DatabaseHandle, p: TestPartnership): Promise<void> {
+  for (const file of readdirSync(CITY_POLICE_DIR).filter((f) => f.endsWith('.csv')).sort()) {
+    const result = await importFile(handle, { actor: p.actorFor('police'), partnershipId: p.id, kind: 'police-uk', fileName: file, input: createReadStream(join(CITY_POLICE_DIR, file)), channel: 'cli' });
+    if (result.status !== 'imported') throw new Error(`${file} was not imported: ${result.message}`);
+  }
+}
+
+/** Bearer headers for an analyst and a viewer token of the partnership, and an analyst token of another one. */
+export async function apiHeaders(handle: DatabaseHandle, p: TestPartnership, other: TestPartnership) {
+  const bearer = async (of: TestPartnership, role: Role) => ({ authorization: `Bearer ${(await createApiToken(handle.db, of.admin, { agencyId: of.agencies.council, role, name: `${role} token` })).token}` });
+  return { analyst: await bearer(p, 'analyst'), viewer: await bearer(p, 'viewer'), outsider: await bearer(other, 'analyst') };
 }

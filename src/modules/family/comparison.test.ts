@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  changeOverLast, compareIndicator, familyAverageOf, quantile, rankAmong, spreadOf, tCritical, type FamilyFigure, type OwnFigure,
-} from './comparison.ts';
+import { changeOverLast, compareIndicator, familyAverageOf, rankAmong, spreadOf, tCritical, type FamilyFigure, type OwnFigure } from './comparison.ts';
+import { quantile } from '../analysis/stats/quantile.ts';
 import { periodKey } from './period.ts';
 
 const year = (y: number) => ({ from: `${y}-01`, to: `${y}-12` });

@@ -12,6 +12,7 @@ import { betaQuantile } from '../analysis/stats/distributions.ts';
 import { compareWithBenchmark, type BenchmarkComparison, type Polarity } from '../analysis/stats/compare.ts';
 import { rateInterval } from '../analysis/stats/intervals.ts';
 import { periodKey, periodKind, periodLabel, type FamilyPeriod } from './period.ts';
+import { quantile } from '../analysis/stats/quantile.ts';
 
 export type FamilyFigure = {
   areaCode: string;
@@ -110,15 +111,6 @@ export type IndicatorComparison = {
 };
 
 export const rateOf = (f: { numerator: number; denominator: number; multiplier: number }): number => (f.numerator / f.denominator) * f.multiplier;
-
-/** Quantile by linear interpolation between order statistics (Hyndman and Fan type 7, R's and Excel's default). */
-export function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError('quantile of nothing');
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
 
 export function spreadOf(values: readonly number[]): Spread | null {
   if (values.length === 0) return null;

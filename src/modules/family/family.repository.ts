@@ -1,22 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { FamilyAreasTable } from '../../db/schema.ts';
 import type { Db, Tx } from '../../db/connection.ts';
 import type { AreaGeometry } from '../geography/area.types.ts';
 import type { FamilyPeriod } from './period.ts';
 
 type Conn = Db | Tx;
 
-export type StoredFamilyArea = {
-  code: string;
-  name: string;
-  population: number | null;
-  area_km2: number | null;
-  deprived_share: number | null;
-  imd_mean_rank: number | null;
-  aged_0_15: number | null;
-  aged_16_29: number | null;
-  aged_65_plus: number | null;
-  characteristics_source: string | null;
-};
+export type StoredFamilyArea = Omit<Selectable<FamilyAreasTable>, 'partnership_id' | 'updated_at'>;
 
 export type StoredFigure = {
   indicator: string;

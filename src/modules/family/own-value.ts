@@ -7,8 +7,8 @@
  */
 import type { Db } from '../../db/connection.ts';
 import { systemActor } from '../../shared/authorization.ts';
-import { LanternError } from '../../shared/errors.ts';
-import { indicatorReport } from '../indicators/indicators.service.ts';
+import { monthsBetween } from '../analysis/filters.ts';
+import { partnershipSeries, type PartnershipSeries } from '../indicators/indicators.service.ts';
 import type { OwnFigure } from './comparison.ts';
 import { periodKey, type FamilyPeriod } from './period.ts';
 
@@ -19,22 +19,18 @@ export type OwnValueSource = (indicatorCode: string, period: FamilyPeriod) => Pr
  * The partnership's own figure from its shared data, as the indicators module counts it:
  * whole (the family module suppresses what it shows), only for periods every counted
  * source covers, and never for a proxy (A&E attendances are not the family's admissions).
+ * Each indicator's monthly series is read once and summed for every period asked.
  */
 export function indicatorsOwnValue(db: Db, partnershipId: number): OwnValueSource {
   const counter = { ...systemActor(partnershipId, 'family comparison'), role: 'analyst' as const };
+  let series: Promise<Map<string, PartnershipSeries>> | null = null;
   return async (indicatorCode, period) => {
-    let report;
-    try {
-      report = await indicatorReport(db, counter, { from: period.from, to: period.to, codes: [indicatorCode], trend: false });
-    } catch (error) {
-      // An indicator the partnership does not define has no own figure.
-      if (error instanceof LanternError && error.code === 'not-found-or-no-access') return null;
-      throw error;
-    }
-    const result = report.indicators[0];
-    const own = result?.partnership;
-    if (!result?.available || result.proxy || result.missingMonths.length > 0 || !own || own.numerator === null || !own.denominator) return null;
-    return { numerator: own.numerator, denominator: own.denominator };
+    series ??= partnershipSeries(db, counter);
+    const s = (await series).get(indicatorCode.toLowerCase());
+    if (!s || s.proxy || !s.population) return null;
+    const months = monthsBetween(period.from, period.to);
+    if (months.length === 0 || !months.every((m) => s.covered.has(m))) return null;
+    return { numerator: months.reduce((sum, m) => sum + (s.monthly.get(m) ?? 0), 0), denominator: s.population };
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, crudeRate, quantile, spreadOf, standardisedRate, trendWindows } from './indicator.calculations.ts';
+import { classify, crudeRate, spreadOf, standardisedRate, trendWindows } from './indicator.calculations.ts';
+import { quantile } from '../analysis/stats/quantile.ts';
 
 // References written out here, not taken from Lantern's statistics code: Byar's formula,
 // exact Poisson limits by bisection on a Poisson sum coded below, and z from normal tables.

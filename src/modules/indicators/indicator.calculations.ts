@@ -8,6 +8,7 @@ import { compareWithBenchmark, type BenchmarkComparison, type Polarity } from '.
 import { directlyStandardisedRate, esp2013Weights, parseAgeBand } from '../analysis/stats/dsr.ts';
 import { rateInterval } from '../analysis/stats/intervals.ts';
 import { addMonths, monthsBetween } from '../analysis/filters.ts';
+import { quantile } from '../analysis/stats/quantile.ts';
 
 export type Limits = { value: number; lower95: number; upper95: number; lower998: number; upper998: number };
 
@@ -41,15 +42,6 @@ export function classify(limits: Limits | null, benchmark: number | null, polari
     comparison95: compareWithBenchmark(limits.lower95, limits.upper95, benchmark, polarity),
     comparison998: compareWithBenchmark(limits.lower998, limits.upper998, benchmark, polarity),
   };
-}
-
-/** Quantile by linear interpolation between order statistics (Hyndman and Fan type 7, R's and Excel's default). */
-export function quantile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError('No values');
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 export type Spread = { areas: number; min: number; q1: number; median: number; q3: number; max: number };

@@ -405,6 +405,55 @@ async function buildReport(db: Db, actor: Actor, options: IndicatorReportOptions
   return { ...report, charts: chartInputs(report) };
 }
 
+/** A partnership's monthly numerator of one indicator, for figures over any period (the family comparison's years). */
+export type PartnershipSeries = {
+  proxy: boolean;
+  multiplier: number;
+  population: number | null;
+  /** Incidents per month, as the partnership's figure counts them (placed outside the boundary: not counted). */
+  monthly: Map<string, number>;
+  /** Months every counted source holds data for: a period with any other month would be undercounted. */
+  covered: Set<string>;
+};
+
+/**
+ * Each indicator's monthly series for the partnership (every indicator defined here, or
+ * those in `codes`; keyed by lower-case code; left out when it cannot be counted from the
+ * shared data), read with one count query for them all. Whole counts: the caller suppresses.
+ */
+export async function partnershipSeries(db: Db, actor: Actor, codes?: readonly string[]): Promise<Map<string, PartnershipSeries>> {
+  requireAccess(actor, 'incidents:read-records', actor.partnershipId);
+  const ws = await openWorkspace(db, actor, parseFilters({}));
+  const out = new Map<string, PartnershipSeries>();
+  const { first, latest } = ws.dataMonths;
+  if (!first || !latest) return out;
+  const wanted = codes ? new Set(codes.map((c) => c.toLowerCase())) : null;
+  const catalogue = catalogueOf(ws);
+  const definitions = (await definitionsFor(db, ws.partnership.id)).filter((d) => !wanted || wanted.has(d.code.toLowerCase()));
+  const [rows, held] = await Promise.all([
+    analysisRepo.countBy(db, { ...scopeOf(ws, { sourceIds: [], categories: [], sourceCategories: [] }, first, latest), sourceIds: null }, ['month', 'source_id', 'category', 'source_category', 'location_status']),
+    analysisRepo.sourceMonths(db, ws.partnership.id),
+  ]);
+  const months = monthsBetween(first, latest);
+  for (const definition of definitions) {
+    const resolved = resolveNumerator(definition, catalogue);
+    if (!resolved.available) continue;
+    const monthly = new Map<string, number>();
+    // A row counts once even when two terms would both take it, as a filtered count would.
+    for (const r of rows) {
+      if (r.location_status === 'outside-area') continue;
+      const counted = resolved.terms.some((t) => t.sourceIds.includes(Number(r.source_id))
+        && (t.categories.length === 0 || t.categories.includes(String(r.category)))
+        && (t.sourceCategories.length === 0 || t.sourceCategories.includes(String(r.source_category))));
+      if (counted) addInto(monthly, String(r.month), r.n);
+    }
+    const sourceIds = [...new Set(resolved.terms.flatMap((t) => t.sourceIds))];
+    const covered = new Set(months.filter((m) => sourceIds.every((id) => held.some((h) => h.source_id === id && h.month === m))));
+    out.set(definition.code.toLowerCase(), { proxy: resolved.proxy ?? false, multiplier: definition.multiplier, population: partnershipPopulation(ws), monthly, covered });
+  }
+  return out;
+}
+
 function benchmarkLabel(b: Benchmark, ws: Workspace): string {
   switch (b.kind) {
     case 'partnership': return ws.partnership.name;
