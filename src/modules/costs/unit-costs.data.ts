@@ -14,7 +14,7 @@
  * A partnership can enter the missing figures from its own copy of the report on the unit
  * costs page; its entries are stored apart (cost_unit_overrides) and audited.
  *
- * Where a figure someone quoted to us differs from the stored source, the source wins and
+ * Where a commonly quoted figure differs from the stored source, the source wins and
  * the difference is noted beside the figure (criminal damage – arson).
  */
 

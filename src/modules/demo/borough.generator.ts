@@ -455,7 +455,7 @@ const WARD_NAMES_OTHER = ['Abbey', 'Bridge', 'Castle', 'Hillside', 'Priory', 'Ri
 type PremisesSeed = {
   name: string;
   kind: PremisesKind;
-  /** Heavier venues: those the brief's examples and Cardiff-style data would flag. */
+  /** Heavier venues: those Cardiff-style A&E data would flag. */
   weight: number;
   aliases?: string[];
   outside?: string[];

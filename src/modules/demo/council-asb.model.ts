@@ -11,7 +11,7 @@ import { WeightedTable, type Random } from './random.ts';
 
 export const COUNCIL_ASB_HEADER = ['Reference', 'Reported', 'Category', 'Location', 'Easting', 'Northing', 'Ward', 'Status'] as const;
 
-/** The saved column mapping for the generic importer, as the brief defines it. */
+/** The saved column mapping for the generic importer, in the format the importer reads. */
 export const COUNCIL_ASB_MAPPING = {
   dateTime: 'Reported',
   dateFormat: 'dmy',
