@@ -386,5 +386,35 @@ describe.skipIf(!hasSharedData)('outcome indicators on the real City of London f
       const r = rate(cityCount(ofType(VIOLENCE, '2024-01', '2024-12')), cityPopulation, 1000);
       expect(b12b.comparison95).toBe(fingertips(r.lower95, r.upper95, 50));
     });
+
+    it('are changed and removed by an analyst, audited; built-in indicators cannot be', async () => {
+      const browser = new Browser(app);
+      await browser.signIn(p.emails.analyst, TEST_PASSWORD);
+      const form = await browser.get('/assessments/indicators/ROB-1/edit');
+      expect(form.statusCode).toBe(200);
+      expect(form.body).toContain('value="Robbery offences per 1,000"');
+      expect((await browser.get('/assessments/indicators/B12b/edit')).statusCode).toBe(404);
+
+      const bad = await browser.post('/assessments/indicators/ROB-1/edit', { name: '', multiplier: '1000', polarity: 'low-is-good' });
+      expect(bad.statusCode).toBe(400);
+      expect(text(bad.body)).toContain('Choose at least one category or source category');
+
+      // Robbery and theft from the person now, per 100,000.
+      const changed = await browser.post('/assessments/indicators/ROB-1/edit', {
+        name: 'Robbery and theft from the person per 100,000', sourceSlugs: 'police-uk', categories: ['robbery', 'theft'], sourceCategories: ['Robbery', 'Theft from the person'], multiplier: '100000', polarity: 'low-is-good',
+      });
+      expect(changed.statusCode, text(changed.body).slice(0, 400)).toBe(302);
+      const { body } = await get<ListJson>(`/api/v1/partnerships/city/indicators?period=${FROM}..${TO}`, analyst);
+      const robbery = body.indicators.find((i) => i.code === 'ROB-1')!;
+      expectFigure(robbery, cityCount(ofType('Robbery')) + cityCount(ofType('Theft from the person')), cityPopulation, 100_000);
+
+      const viewerBrowser = new Browser(app);
+      await viewerBrowser.signIn(p.emails.viewer, TEST_PASSWORD);
+      expect((await viewerBrowser.post('/assessments/indicators/ROB-1/remove', {})).statusCode).toBe(404);
+      expect((await browser.post('/assessments/indicators/ROB-1/remove', {})).statusCode).toBe(302);
+      expect((await get<ListJson>(`/api/v1/partnerships/city/indicators`, analyst)).body.indicators.map((i) => i.code)).toEqual(['B12a', 'B12b', 'B12c', 'ASB']);
+      const { rows } = await sql<{ action: string }>`SELECT action FROM audit_events WHERE partnership_id = ${p.id} AND record_type = 'indicator' AND record_id = 'ROB-1' ORDER BY id`.execute(handle.db);
+      expect(rows.map((r) => r.action)).toEqual(['indicator.create', 'indicator.change', 'indicator.remove']);
+    });
   });
 });

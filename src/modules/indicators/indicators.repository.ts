@@ -30,3 +30,15 @@ export async function insertIndicator(tx: Conn, values: {
 }): Promise<StoredIndicator> {
   return tx.insertInto('indicators').values(values).returning(COLUMNS).executeTakeFirstOrThrow();
 }
+
+export async function updateIndicator(tx: Conn, partnershipId: number, id: number, values: {
+  name: string; source_slugs: string[]; categories: string[]; source_categories: string[]; multiplier: number; polarity: Polarity; note: string;
+}): Promise<StoredIndicator> {
+  const { name, source_slugs, categories, source_categories, multiplier, polarity, note } = values;
+  return tx.updateTable('indicators').set({ name, source_slugs, categories, source_categories, multiplier, polarity, note })
+    .where('partnership_id', '=', partnershipId).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function deleteIndicator(tx: Conn, partnershipId: number, id: number): Promise<void> {
+  await tx.deleteFrom('indicators').where('partnership_id', '=', partnershipId).where('id', '=', id).execute();
+}

@@ -12,7 +12,7 @@ import { COMPARISON_STYLES } from '../../shared/charts/index.ts';
 import { AREA_LEVELS } from '../analysis/filters.ts';
 import { sendFile } from '../analysis/analysis.routes.ts';
 import {
-  areaProfile, chartSvg, defineIndicator, downloadIndicator, indicatorDetail, indicatorFormOptions, indicatorReport,
+  areaProfile, changeIndicator, chartSvg, defineIndicator, downloadIndicator, getCustomIndicator, indicatorDetail, indicatorFormOptions, indicatorReport, removeIndicator,
   type IndicatorReport, type IndicatorReportOptions,
 } from './indicators.service.ts';
 import { AREA_TYPE_LABELS, AREA_TYPE_NAMES } from './indicator.definitions.ts';
@@ -52,15 +52,31 @@ function pageContext(request: FastifyRequest, report: IndicatorReport, query: TI
   };
 }
 
-async function indicatorForm(request: FastifyRequest, reply: FastifyReply, values: FormBody, errors: ReturnType<typeof formErrors> = []) {
+async function indicatorForm(request: FastifyRequest, reply: FastifyReply, values: FormBody, errors: ReturnType<typeof formErrors> = [], editing: string | null = null) {
   const options = await indicatorFormOptions(request.server.handle.db, actorOf(request));
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   return renderPage(request, reply, 'indicators/new.njk', {
-    title: 'Add an indicator', values, errors,
+    title: editing ? `Change ${editing}` : 'Add an indicator', values, errors, editing,
+    action: editing ? `/assessments/indicators/${editing}/edit` : '/assessments/indicators/new',
     sources: options.sources.map((s) => ({ value: s.slug, text: s.name, checked: list(values.sourceSlugs).includes(s.slug) })),
     categories: options.categories.map((c) => ({ value: c.code, text: c.label, checked: list(values.categories).includes(c.code) })),
     sourceCategories: options.sourceCategories.map((g) => ({ label: g.source.name, items: g.values.map((v) => ({ value: v, text: v, checked: list(values.sourceCategories).includes(v) })) })),
   }, errors.length ? 400 : 200);
+}
+
+/** The form's fields as the service takes them (checkboxes arrive as a string or a list). */
+function indicatorInput(body: FormBody) {
+  return {
+    code: String(body.code ?? ''), name: String(body.name ?? ''), sourceSlugs: body.sourceSlugs, categories: body.categories,
+    sourceCategories: body.sourceCategories, multiplier: String(body.multiplier ?? ''), polarity: body.polarity as 'none', note: String(body.note ?? ''),
+  };
+}
+
+function flashOf(query: Record<string, unknown>): string | undefined {
+  if (typeof query.added === 'string') return `Indicator ${query.added} added.`;
+  if (typeof query.removed === 'string') return `Indicator ${query.removed} removed.`;
+  if (query.changed !== undefined) return 'Indicator changed. Its figures below are counted as it now stands.';
+  return undefined;
 }
 
 export async function indicatorsRoutes(app: FastifyInstance) {
@@ -71,7 +87,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
     const report = await indicatorReport(db, actorOf(request), { ...optionsOf(query), area: undefined, trend: false });
     return renderPage(request, reply, 'indicators/index.njk', {
       title: 'Outcome indicators', ...pageContext(request, report, query), spine: report.charts.spine ? chartSvg(report, 'spine') : null,
-      flash: typeof (request.query as Record<string, unknown>).added === 'string' ? `Indicator ${(request.query as Record<string, string>).added} added.` : undefined,
+      flash: flashOf(request.query as Record<string, unknown>),
       areas: report.indicators.find((i) => i.available)?.areas ?? [],
     });
   });
@@ -81,15 +97,39 @@ export async function indicatorsRoutes(app: FastifyInstance) {
   app.post('/assessments/indicators/new', { preHandler: pageAccess('indicators:manage'), preValidation: app.csrfProtection }, async (request, reply) => {
     const body = (request.body ?? {}) as FormBody;
     try {
-      const stored = await defineIndicator(db, actorOf(request), {
-        code: String(body.code ?? ''), name: String(body.name ?? ''), sourceSlugs: body.sourceSlugs, categories: body.categories,
-        sourceCategories: body.sourceCategories, multiplier: String(body.multiplier ?? ''), polarity: body.polarity as 'none', note: String(body.note ?? ''),
-      });
+      const stored = await defineIndicator(db, actorOf(request), indicatorInput(body));
       return reply.redirect(`/assessments/indicators?added=${encodeURIComponent(stored.code)}`);
     } catch (error) {
       if (error instanceof ZodError) return indicatorForm(request, reply, body, formErrors(error.issues));
       throw error;
     }
+  });
+
+  app.get('/assessments/indicators/:code/edit', { preHandler: pageAccess('indicators:manage') }, async (request, reply) => {
+    const { code } = ZCode.parse(request.params);
+    const stored = await getCustomIndicator(db, actorOf(request), code);
+    return indicatorForm(request, reply, {
+      name: stored.name, sourceSlugs: stored.source_slugs, categories: stored.categories, sourceCategories: stored.source_categories,
+      multiplier: String(stored.multiplier), polarity: stored.polarity, note: stored.note,
+    }, [], stored.code);
+  });
+
+  app.post('/assessments/indicators/:code/edit', { preHandler: pageAccess('indicators:manage'), preValidation: app.csrfProtection }, async (request, reply) => {
+    const { code } = ZCode.parse(request.params);
+    const body = (request.body ?? {}) as FormBody;
+    try {
+      const stored = await changeIndicator(db, actorOf(request), code, indicatorInput(body));
+      return reply.redirect(`/assessments/indicators/${encodeURIComponent(stored.code)}?changed=1`);
+    } catch (error) {
+      if (error instanceof ZodError) return indicatorForm(request, reply, body, formErrors(error.issues), code);
+      throw error;
+    }
+  });
+
+  app.post('/assessments/indicators/:code/remove', { preHandler: pageAccess('indicators:manage'), preValidation: app.csrfProtection }, async (request, reply) => {
+    const { code } = ZCode.parse(request.params);
+    await removeIndicator(db, actorOf(request), code);
+    return reply.redirect(`/assessments/indicators?removed=${encodeURIComponent(code)}`);
   });
 
   app.get('/assessments/indicators/:code', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
@@ -98,7 +138,7 @@ export async function indicatorsRoutes(app: FastifyInstance) {
     const report = await indicatorDetail(db, actorOf(request), code, optionsOf(query));
     const i = report.indicator;
     return renderPage(request, reply, 'indicators/indicator.njk', {
-      title: i.name, ...pageContext(request, report, query), indicator: i,
+      title: i.name, ...pageContext(request, report, query), indicator: i, flash: flashOf(request.query as Record<string, unknown>),
       charts: { compare: report.charts.comparisons[i.code] ? chartSvg(report, 'compare', i.code) : null, trend: report.charts.trends[i.code] ? chartSvg(report, 'trend', i.code) : null },
     });
   });

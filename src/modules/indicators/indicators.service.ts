@@ -492,15 +492,20 @@ export async function indicatorFormOptions(db: Db, actor: Actor) {
 }
 
 /** Stores a custom indicator, audited in the same transaction. Problems come back as field errors (ZodError). */
-export async function defineIndicator(db: Db, actor: Actor, input: TIndicatorInput) {
-  const partnershipId = requireAccess(actor, 'indicators:manage', actor.partnershipId);
-  // Every problem is reported at once: the form's own checks, and those against the partnership's data.
-  const parsed = ZIndicatorSchema.safeParse(input);
+/**
+ * Checks a custom indicator's form: its own rules, and those against the partnership's data.
+ * Every problem is reported at once. `existing` is the code of the indicator being changed
+ * (its code stays: links, exports and the API name it).
+ */
+async function checkIndicator(db: Db, actor: Actor, partnershipId: number, input: TIndicatorInput, existing: string | null) {
+  const parsed = ZIndicatorSchema.safeParse(existing ? { ...input, code: existing } : input);
   const issues: z.core.$ZodIssue[] = parsed.success ? [] : [...parsed.error.issues];
   const problem = (path: string, message: string) => issues.push({ code: 'custom', path: [path], message, input: undefined });
-  const code = String(input.code ?? '').trim();
-  if (BUILT_IN_CODES.has(code.toLowerCase()) || code.toLowerCase() === 'new') problem('code', `${code} is a built-in indicator's code: choose another`);
-  else if (code && (await repo.findIndicatorByCode(db, partnershipId, code))) problem('code', `This partnership already has an indicator ${code}: choose another code`);
+  const code = String(existing ?? input.code ?? '').trim();
+  if (!existing) {
+    if (BUILT_IN_CODES.has(code.toLowerCase()) || code.toLowerCase() === 'new') problem('code', `${code} is a built-in indicator's code: choose another`);
+    else if (code && (await repo.findIndicatorByCode(db, partnershipId, code))) problem('code', `This partnership already has an indicator ${code}: choose another code`);
+  }
   if (parsed.success) {
     const values = parsed.data;
     const { sources, categories, sourceCategories } = await indicatorFormOptions(db, actor);
@@ -515,20 +520,56 @@ export async function defineIndicator(db: Db, actor: Actor, input: TIndicatorInp
   }
   if (issues.length || !parsed.success) throw new ZodError(issues);
   const values = parsed.data;
+  return {
+    code: values.code, name: values.name, source_slugs: [...new Set(values.sourceSlugs)], categories: [...new Set(values.categories)],
+    source_categories: [...new Set(values.sourceCategories)], multiplier: values.multiplier, polarity: values.polarity, note: values.note,
+  };
+}
+
+function auditDetail(stored: repo.StoredIndicator) {
+  return { name: stored.name, sources: stored.source_slugs, categories: stored.categories, sourceCategories: stored.source_categories, multiplier: stored.multiplier, polarity: stored.polarity };
+}
+
+export async function defineIndicator(db: Db, actor: Actor, input: TIndicatorInput) {
+  const partnershipId = requireAccess(actor, 'indicators:manage', actor.partnershipId);
+  const values = await checkIndicator(db, actor, partnershipId, input, null);
   return db.transaction().execute(async (tx) => {
-    const stored = await repo.insertIndicator(tx, {
-      partnership_id: partnershipId, code: values.code, name: values.name, source_slugs: [...new Set(values.sourceSlugs)], categories: [...new Set(values.categories)],
-      source_categories: [...new Set(values.sourceCategories)], multiplier: values.multiplier, polarity: values.polarity, note: values.note, created_by: actor.userId,
-    });
-    await recordAudit(tx, actor, {
-      action: 'indicator.create', recordType: 'indicator', recordId: stored.code,
-      detail: { name: stored.name, sources: stored.source_slugs, categories: stored.categories, sourceCategories: stored.source_categories, multiplier: stored.multiplier, polarity: stored.polarity },
-    });
+    const stored = await repo.insertIndicator(tx, { ...values, partnership_id: partnershipId, created_by: actor.userId });
+    await recordAudit(tx, actor, { action: 'indicator.create', recordType: 'indicator', recordId: stored.code, detail: auditDetail(stored) });
     return stored;
   }).catch((error: unknown) => {
     // Two people adding the same code at once: the unique index decides, and the loser is told as the check above would.
     if ((error as { code?: string }).code === '23505') throw new ZodError([{ code: 'custom', path: ['code'], message: `This partnership already has an indicator ${values.code}: choose another code`, input: undefined }]);
     throw error;
+  });
+}
+
+/** A partnership's own indicator, for its edit form; built-in indicators cannot be changed. */
+export async function getCustomIndicator(db: Db, actor: Actor, code: string): Promise<repo.StoredIndicator> {
+  const partnershipId = requireAccess(actor, 'indicators:manage', actor.partnershipId);
+  const stored = await repo.findIndicatorByCode(db, partnershipId, code);
+  if (!stored) throw notFoundOrNoAccess();
+  return stored;
+}
+
+export async function changeIndicator(db: Db, actor: Actor, code: string, input: TIndicatorInput) {
+  const partnershipId = requireAccess(actor, 'indicators:manage', actor.partnershipId);
+  const before = await getCustomIndicator(db, actor, code);
+  const values = await checkIndicator(db, actor, partnershipId, input, before.code);
+  return db.transaction().execute(async (tx) => {
+    const stored = await repo.updateIndicator(tx, partnershipId, before.id, values);
+    await recordAudit(tx, actor, { action: 'indicator.change', recordType: 'indicator', recordId: stored.code, detail: { before: auditDetail(before), after: auditDetail(stored) } });
+    return stored;
+  });
+}
+
+/** Removes a partnership's own indicator. Published assessments keep the figures they were published with. */
+export async function removeIndicator(db: Db, actor: Actor, code: string): Promise<void> {
+  const partnershipId = requireAccess(actor, 'indicators:manage', actor.partnershipId);
+  const before = await getCustomIndicator(db, actor, code);
+  await db.transaction().execute(async (tx) => {
+    await repo.deleteIndicator(tx, partnershipId, before.id);
+    await recordAudit(tx, actor, { action: 'indicator.remove', recordType: 'indicator', recordId: before.code, detail: auditDetail(before) });
   });
 }
 
