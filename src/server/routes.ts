@@ -15,6 +15,7 @@ import { familyRoutes } from '../modules/family/family.routes.ts';
 import { indicatorsRoutes } from '../modules/indicators/indicators.routes.ts';
 import { indicatorsApi } from '../modules/indicators/indicators.api.ts';
 import { costsRoutes } from '../modules/costs/costs.routes.ts';
+import { assessmentApi } from '../modules/assessments/assessment.api.ts';
 import { assessmentRoutes } from '../modules/assessments/assessment.routes.ts';
 import { overviewRoutes } from './overview.routes.ts';
 import { sessionRoutes } from './session.routes.ts';
@@ -36,6 +37,7 @@ export async function registerRoutes(app: FastifyInstance, options: { secureCook
   await app.register(indicatorsApi);
   await app.register(costsRoutes);
   await app.register(assessmentRoutes);
+  await app.register(assessmentApi);
 
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/v1/health', {

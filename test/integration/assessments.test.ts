@@ -12,7 +12,7 @@ import { generateAssessment, getAssessment, publishAssessment, saveConcern, save
 import { openWorkspace } from '../../src/modules/analysis/workspace.ts';
 import { parseFilters } from '../../src/modules/analysis/filters.ts';
 import { getWhen } from '../../src/modules/analysis/patterns.service.ts';
-import { requirePartnershipBySlug } from '../../src/modules/partnerships/partnership.service.ts';
+import { createApiToken, listAgencies, requirePartnershipBySlug } from '../../src/modules/partnerships/partnership.service.ts';
 import { systemActor, type Actor } from '../../src/shared/authorization.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildPartnership, TEST_PASSWORD } from '../support/factories.ts';
@@ -214,6 +214,26 @@ describe('who can see what', () => {
     expect((await outsider.get(`/assessments/${assessment.id}`)).statusCode).toBe(404);
     expect((await outsider.get(`/assessments/${assessment.id}/versions/${publishedVersion}/document.pdf`)).statusCode).toBe(404);
     expect((await outsider.post(`/assessments/${assessment.id}/sections/summary`, { version: String(publishedVersion), text: 'x' })).statusCode).toBe(404);
+  }, 60_000);
+
+  it('lists published assessments through the API and serves their files, never a draft', async () => {
+    const { assessment, version } = await generateAssessment(db.db, analyst, { template: 'violence-problem-profile', from: '2023-09', to: '2024-08' });
+    const viewerToken = (await createApiToken(db.db, systemActor(partnershipId, 'test'), { agencyId: (await listAgencies(db.db, partnershipId))[0]!.id, role: 'viewer', name: 'board pack' })).token;
+    const get = (url: string, token = viewerToken) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    const before = (await get(`/api/v1/partnerships/${DEMO_SLUG}/assessments`)).json() as { assessments: Array<{ id: number; published: unknown; latestVersion: number | null }> };
+    expect(before.assessments.find((a) => a.id === assessment.id)).toBeUndefined();
+    await publishAssessment(db.db, analyst, assessment.id, { version: version.version });
+    const after = (await get(`/api/v1/partnerships/${DEMO_SLUG}/assessments`)).json() as { assessments: Array<{ id: number; latestVersion: number | null; published: { version: number; pdf: string } | null }> };
+    const listed = after.assessments.find((a) => a.id === assessment.id)!;
+    expect(listed).toMatchObject({ latestVersion: null, published: { version: version.version + 1 } });
+    const pdf = await get(listed.published!.pdf);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await get(`/api/v1/partnerships/${DEMO_SLUG}/assessments/${assessment.id}/versions/${version.version}/document.pdf`)).statusCode).toBe(404);
+    const other = await buildPartnership(db);
+    const outsider = (await createApiToken(db.db, other.admin, { agencyId: other.agencies.council, role: 'analyst', name: 'x' })).token;
+    expect((await get(listed.published!.pdf, outsider)).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: listed.published!.pdf })).statusCode).toBe(401);
   }, 60_000);
 
   it('generates a draft through the form, with clear errors for a bad period', async () => {
