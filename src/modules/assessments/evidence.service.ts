@@ -14,6 +14,8 @@ import { classOf, quantileBreaks, sequentialLegend } from '../analysis/map-layer
 import { defaultAreaLevel, getOverview, type AreaRow, type BreakdownRow, type Change } from '../analysis/overview.service.ts';
 import { getHiddenViolence, getWhen, type HiddenViolence, type WhenView } from '../analysis/patterns.service.ts';
 import { missingMonths, openWorkspace, type Workspace } from '../analysis/workspace.ts';
+import { getVenueRanking } from '../venues/venues.service.ts';
+import type { VenueRanking } from '../venues/venue-ranking.ts';
 import * as repo from './assessment.repository.ts';
 import { scorePriorities, type PriorityScore } from './priorities.ts';
 import { gatherCosts, gatherFamily, gatherIndicators, moneyValue, type CostEvidence, type FamilyEvidence, type IndicatorEvidence } from './linked-evidence.ts';
@@ -64,6 +66,8 @@ export type Evidence = {
   /** Problem profile only: A&E against police violence, and when violence happens. */
   hiddenViolence: HiddenViolence | null;
   when: WhenView | null;
+  /** Problem profile only: licensed premises ranked by the A&E assaults matched to them (Cardiff Model), the ten highest. */
+  venues: VenueRanking | null;
   indicators: IndicatorEvidence | null;
   family: FamilyEvidence | null;
   costs: CostEvidence | null;
@@ -131,6 +135,7 @@ export async function gatherEvidence(db: Db, actor: Actor, template: AssessmentT
     analyses,
     hiddenViolence: violenceWs ? await getHiddenViolence(db, violenceWs, level) : null,
     when: violenceWs ? await getWhen(db, violenceWs) : null,
+    venues: violenceWs ? topVenues(await getVenueRanking(db, reader, { from, to })) : null,
     indicators: await gatherIndicators(db, reader, from, to),
     family: await gatherFamily(db, reader),
     costs,
@@ -145,6 +150,10 @@ export async function gatherEvidence(db: Db, actor: Actor, template: AssessmentT
     },
     outlines: areasOfLevel.map((a) => ({ code: a.code, name: a.name, geometry: roundGeometry(geometries.get(a.id)!) })),
   };
+}
+
+function topVenues(ranking: VenueRanking): VenueRanking {
+  return { ...ranking, venues: ranking.venues.slice(0, 10) };
 }
 
 function analysePriority(ws: Workspace, overview: Awaited<ReturnType<typeof getOverview>>, category: string, mappedCodes: string[]): PriorityAnalysis {
