@@ -1,7 +1,7 @@
 import { niceTicks, tickDecimals } from './nice-ticks.ts';
 import {
   FONT_SIZE, LINE_HEIGHT, MARGIN, PALETTE,
-  autoDecimals, element, escapeXml, estimateTextWidth, formatNumber, px, svgDocument, textElement, titleBlock,
+  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, px, svgDocument, textElement, titleBlock,
 } from './svg.ts';
 
 export type FamilySeries = { name: string; values: Array<number | null> };
@@ -119,16 +119,5 @@ function legendBlock(options: FamilyChartOptions, width: number, top: number) {
     entry(options.average.name, AVERAGE, 3, true, true),
     ...(options.context.length ? [entry(options.contextLabel, CONTEXT, 1.5, false, false)] : []),
   ];
-  let x = MARGIN;
-  let y = top + FONT_SIZE + 4;
-  const markup: string[] = [];
-  for (const item of items) {
-    if (x > MARGIN && x + item.width > width - MARGIN) {
-      x = MARGIN;
-      y += LINE_HEIGHT + 4;
-    }
-    markup.push(item.markup(x, y));
-    x += item.width;
-  }
-  return { markup: element('g', { class: 'lantern-chart__legend' }, markup.join('')), bottom: y + 6 };
+  return flowLegend(items, width, top);
 }

@@ -1,7 +1,7 @@
 import { niceTicks, tickDecimals } from './nice-ticks.ts';
 import {
   FONT_SIZE, LINE_HEIGHT, MARGIN, PALETTE, SUPPRESSED_TEXT,
-  autoDecimals, element, escapeXml, estimateTextWidth, formatNumber, px, svgDocument, textElement, titleBlock, wrapText,
+  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, px, svgDocument, textElement, titleBlock, wrapText,
 } from './svg.ts';
 
 export type LineSeries = {
@@ -153,18 +153,7 @@ function legendBlock(series: readonly LineSeries[], colours: readonly string[], 
       markup: (x: number, y: number) => textElement(note, { x, y, fill: PALETTE.secondaryText, class: 'lantern-chart__suppressed' }),
     });
   }
-  let x = MARGIN;
-  let y = top + FONT_SIZE + 4;
-  const markup: string[] = [];
-  for (const item of items) {
-    if (x > MARGIN && x + item.width > width - MARGIN) {
-      x = MARGIN;
-      y += LINE_HEIGHT + 4;
-    }
-    markup.push(item.markup(x, y));
-    x += item.width;
-  }
-  return { markup: element('g', { class: 'lantern-chart__legend' }, markup.join('')), bottom: y + 6 };
+  return flowLegend(items, width, top);
 }
 
 /**

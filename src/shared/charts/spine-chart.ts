@@ -1,6 +1,6 @@
 import {
-  FONT_SIZE, LINE_HEIGHT, MARGIN, PALETTE,
-  element, escapeXml, estimateTextWidth, formatNumber, svgDocument, textElement, titleBlock, wrapText,
+  LINE_HEIGHT, MARGIN, PALETTE,
+  element, escapeXml, estimateTextWidth, flowLegend, formatNumber, svgDocument, textElement, titleBlock, wrapText,
 } from './svg.ts';
 
 /**
@@ -46,15 +46,7 @@ export function comparisonLegend(classes: readonly ComparisonClass[], width: num
     width: 28 + estimateTextWidth(COMPARISON_STYLES[cls].label) + 20,
     markup: (x: number, y: number) => comparisonMark(cls, x + 9, y - 5, 14) + textElement(COMPARISON_STYLES[cls].label, { x: x + 24, y }),
   }))];
-  let x = MARGIN;
-  let y = top + FONT_SIZE + 4;
-  const markup: string[] = [];
-  for (const item of items) {
-    if (x > MARGIN && x + item.width > width - MARGIN) { x = MARGIN; y += LINE_HEIGHT + 6; }
-    markup.push(item.markup(x, y));
-    x += item.width;
-  }
-  return { markup: element('g', { class: 'lantern-chart__legend' }, markup.join('')), bottom: y + 8 };
+  return flowLegend(items, width, top, 6);
 }
 
 export type SpineRow = {

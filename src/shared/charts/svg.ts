@@ -196,3 +196,25 @@ export function hexToRgb(hex: string): [number, number, number] {
 export function rgbToHex(rgb: readonly [number, number, number]): string {
   return `#${rgb.map((c) => Math.round(Math.min(255, Math.max(0, c))).toString(16).padStart(2, '0')).join('')}`;
 }
+
+/** One legend entry: how wide it is, and its markup at a point (x at its left, y on its baseline). */
+export type LegendItem = { width: number; markup: (x: number, y: number) => string };
+
+/**
+ * A legend whose entries flow left to right from `top`, wrapping to a new line when the
+ * next entry would pass the chart's right margin. Returns the markup and the y below it.
+ */
+export function flowLegend(items: readonly LegendItem[], width: number, top: number, lineGap = 4): { markup: string; bottom: number } {
+  let x = MARGIN;
+  let y = top + FONT_SIZE + 4;
+  const markup: string[] = [];
+  for (const item of items) {
+    if (x > MARGIN && x + item.width > width - MARGIN) {
+      x = MARGIN;
+      y += LINE_HEIGHT + lineGap;
+    }
+    markup.push(item.markup(x, y));
+    x += item.width;
+  }
+  return { markup: element('g', { class: 'lantern-chart__legend' }, markup.join('')), bottom: y + 2 + lineGap };
+}
