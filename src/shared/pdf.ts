@@ -7,14 +7,18 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { LanternError } from './errors.ts';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Read when a PDF is made, so a changed setting needs no restart. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
 
 export async function htmlToPdf(html: string, options: { footer?: string } = {}): Promise<Buffer> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new LanternError('pdf-unavailable', `Chromium was not found at ${CHROMIUM_PATH}, so the PDF cannot be made. Install it (on Debian: apt-get install chromium) or set CHROMIUM_PATH to its path.`);
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new LanternError('pdf-unavailable', `Chromium was not found at ${executablePath}, so the PDF cannot be made. Install it (on Debian: apt-get install chromium) or set CHROMIUM_PATH to its path.`);
   }
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {

@@ -148,6 +148,20 @@ describe('drafts, versions and publication', () => {
     expect(audit.map((a) => a.action)).toEqual(['assessment.create', 'assessment.edit', 'assessment.publish']);
   }, 60_000);
 
+  it('publishes nothing when the PDF cannot be made, and says why', async () => {
+    const { assessment, version } = await generateAssessment(db.db, analyst, { template: 'strategic-assessment', from: '2023-08', to: '2024-07' });
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      await expect(publishAssessment(db.db, analyst, assessment.id, { version: version.version })).rejects.toMatchObject({ code: 'pdf-unavailable', message: expect.stringContaining('CHROMIUM_PATH') });
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+    const versions = await db.db.selectFrom('assessment_versions').select(['version', 'status']).where('assessment_id', '=', assessment.id).execute();
+    expect(versions).toEqual([{ version: 1, status: 'draft' }]);
+  }, 60_000);
+
   it('rescores the priorities when public concern is entered', async () => {
     const { assessment, version } = await generateAssessment(db.db, analyst, { template: 'strategic-assessment', from: '2024-02', to: '2025-01' });
     const before = (await getAssessment(db.db, analyst, assessment.id)).version.evidence.priorities;
