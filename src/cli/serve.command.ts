@@ -1,7 +1,7 @@
 import { openDatabase } from '../db/connection.ts';
 import { buildApp } from '../server/app.ts';
 import { listPartnerships } from '../modules/partnerships/partnership.repository.ts';
-import { loadDemoPartnership, printDemoSignIns } from '../modules/demo/demo.service.ts';
+import { loadDemoPartnership, printDemoSignIns, publishDemoAssessment } from '../modules/demo/demo.service.ts';
 import { runRetentionJob } from '../modules/agreements/retention.service.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -13,6 +13,7 @@ export async function runServe(options: { port: number; host: string; demo?: boo
   if (options.demo && (await listPartnerships(handle.db)).length === 0) {
     console.log('Empty database: loading the synthetic demo partnership (about a minute, once)…');
     await loadDemoPartnership(handle, { log: (line) => console.log(`  ${line}`) });
+    await publishDemoAssessment(handle, (line) => console.log(`  ${line}`));
   }
   const app = await buildApp({ handle, logger: process.env.LANTERN_LOG === '1' });
   await app.listen({ port: options.port, host: options.host });

@@ -11,10 +11,13 @@ import { readBoundaries } from '../geography/geojson.loader.ts';
 import { loadBoundaries, loadDeprivation, loadPopulation, loadWardLookup } from '../geography/geography.service.ts';
 import { importFile, type ImportResult } from '../ingestion/import.service.ts';
 import { saveColumnMapping } from '../ingestion/mapping.service.ts';
-import { addAgency, addUser, createPartnership } from '../partnerships/partnership.service.ts';
+import { addAgency, addUser, createPartnership, requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
 import { listPartnerships, listUsers } from '../partnerships/partnership.repository.ts';
 import { importPremisesRegister } from '../venues/venues.service.ts';
 import { loadDemoFamily, loadRealFamily } from '../family/demo-family.loader.ts';
+import { dataMonths } from '../analysis/analysis.repository.ts';
+import { addMonths } from '../analysis/filters.ts';
+import { generateAssessment, publishAssessment, saveSectionText } from '../assessments/assessment.service.ts';
 import { COUNCIL_ASB_MAPPING } from './council-asb.model.ts';
 import { writeDemoFiles } from './demo-files.generator.ts';
 
@@ -150,6 +153,33 @@ export async function loadDemoPartnership(handle: DatabaseHandle, options: { see
   const register = await importPremisesRegister(handle.db, setup, { fileName: 'licensed-premises.csv', input: createReadStream(join(dir, 'premises/licensed-premises.csv')) });
   log(`licensed premises: ${register.premises} on the register; A&E descriptions: ${register.matching.matched} matched, ${register.matching.review} to review`);
   await loadDemoFamily(handle.db, setup, { dir, seed: options.seed ?? 20261122, months: summary.months, log });
+}
+
+/**
+ * The demo's strategic assessment for its latest twelve months, with example words in its
+ * summary, published so that a first visit finds one to read. Without Chromium it stays a
+ * draft, and the log says why.
+ */
+export async function publishDemoAssessment(handle: DatabaseHandle, log: Log = () => undefined): Promise<void> {
+  const partnership = await requirePartnershipBySlug(handle.db, DEMO_SLUG);
+  const actor = { ...systemActor(partnership.id, 'demo loader'), role: 'analyst' as const };
+  const latest = (await dataMonths(handle.db, partnership.id, null)).latest;
+  if (!latest) return;
+  const { assessment, version } = await generateAssessment(handle.db, actor, {
+    template: 'strategic-assessment', from: addMonths(latest, -11), to: latest, title: 'Safer Kingsbridge Joint Strategic Assessment (synthetic example)',
+  });
+  const words = await saveSectionText(handle.db, actor, assessment.id, {
+    version: version.version, section: 'summary',
+    text: 'An example of the words an analyst writes: this demonstration assessment describes a synthetic borough, not a real place.\n\n'
+      + 'Violence in the town centre at night, anti-social behaviour and theft are the recommended priorities. A&E data shows assaults the police never hear about, concentrated around a few licensed premises on Friday and Saturday nights.',
+  });
+  try {
+    const published = await publishAssessment(handle.db, actor, assessment.id, { version: words.version });
+    log(`strategic assessment published (version ${published.version.version}) under Assessments and indicators`);
+  } catch (error) {
+    if (error instanceof LanternError && error.code === 'pdf-unavailable') log(`strategic assessment left as a draft: ${error.message}`);
+    else throw error;
+  }
 }
 
 /**
