@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { giStarZ } from '../../src/modules/analysis/hotspots/gi-star.ts';
 import { fromBng, toBng } from '../../src/shared/bng.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { apiHeaders, buildAgreement, buildPartnership, importCityPoliceFiles, hasSharedData, loadCityGeography, SHARED_DATA, type TestPartnership } from '../support/factories.ts';
-import { buildTestApp } from '../support/http.ts';
+import { hasSharedData, SHARED_DATA } from '../support/factories.ts';
+import { openCityApi, type CityApi } from '../support/city-api.ts';
 import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, findOneSmallCategory, inPeriod, isLocated, months, raw, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
 
 /**
@@ -90,26 +88,17 @@ type HotspotCellJson = { id: string; col: number; row: number; easting: number; 
 type HotspotsJson = { grid: { originEasting: number; originNorthing: number; cellSize: number; cells: number }; cells: HotspotCellJson[]; outsideGrid: number | null; slices: string[] | null; bandwidth: number | null; suppression: { applied: boolean; threshold: number } };
 
 describe.skipIf(!hasSharedData)('analysis API on the real City of London files (needs ../shared/data)', () => {
-  let handle: TestDatabase;
-  let app: FastifyInstance;
-  let p: TestPartnership;
+  let city: CityApi;
+  let app: CityApi['app'];
   let analyst: Record<string, string>;
   let viewer: Record<string, string>;
   let outsider: Record<string, string>;
 
   beforeAll(async () => {
-    handle = await createTestDatabase();
-    p = await buildPartnership(handle, { slug: 'city' });
-    await buildAgreement(handle, p);
-    await loadCityGeography(handle, p);
-    await importCityPoliceFiles(handle, p);
-    ({ analyst, viewer, outsider } = await apiHeaders(handle, p, await buildPartnership(handle, { slug: 'elsewhere' })));
-    app = await buildTestApp(handle);
+    city = await openCityApi();
+    ({ app, analyst, viewer, outsider } = city);
   });
-  afterAll(async () => {
-    await app?.close();
-    await handle?.drop();
-  });
+  afterAll(async () => city?.close());
 
   const get = async (url: string, headers: Record<string, string>) => {
     const response = await app.inject({ method: 'GET', url, headers });

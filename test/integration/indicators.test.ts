@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -7,9 +6,9 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { indicatorReport } from '../../src/modules/indicators/indicators.service.ts';
 import { familyComparison, loadFamilyFile } from '../../src/modules/family/family.service.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { apiHeaders, buildAgreement, buildPartnership, importCityPoliceFiles, hasSharedData, loadCityGeography, SHARED_DATA, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
-import { Browser, buildTestApp } from '../support/http.ts';
+import { hasSharedData, SHARED_DATA, TEST_PASSWORD } from '../support/factories.ts';
+import { Browser } from '../support/http.ts';
+import { openCityApi, type CityApi } from '../support/city-api.ts';
 import { CITY_LSOAS, inPeriod, isLocated, raw, type RawRow, THRESHOLD } from '../support/city-reference.ts';
 
 /**
@@ -104,26 +103,19 @@ function tableRows(html: string, name: string): string[][] {
 }
 
 describe.skipIf(!hasSharedData)('outcome indicators on the real City of London files (needs ../shared/data)', () => {
-  let handle: TestDatabase;
-  let app: FastifyInstance;
-  let p: TestPartnership;
+  let city: CityApi;
+  let handle: CityApi['handle'];
+  let app: CityApi['app'];
+  let p: CityApi['p'];
   let analyst: Record<string, string>;
   let viewer: Record<string, string>;
   let outsider: Record<string, string>;
 
   beforeAll(async () => {
-    handle = await createTestDatabase();
-    p = await buildPartnership(handle, { slug: 'city' });
-    await buildAgreement(handle, p);
-    await loadCityGeography(handle, p);
-    await importCityPoliceFiles(handle, p);
-    ({ analyst, viewer, outsider } = await apiHeaders(handle, p, await buildPartnership(handle, { slug: 'elsewhere' })));
-    app = await buildTestApp(handle);
+    city = await openCityApi();
+    ({ handle, app, p, analyst, viewer, outsider } = city);
   });
-  afterAll(async () => {
-    await app?.close();
-    await handle?.drop();
-  });
+  afterAll(async () => city?.close());
 
   const get = async <T>(url: string, headers: Record<string, string>) => {
     const response = await app.inject({ method: 'GET', url, headers });
