@@ -77,7 +77,10 @@ describe('one indicator against the family', () => {
     expect(change.shareUp).toBeCloseTo(1 / 3, 12);
     expect(change.ownChange).toBeCloseTo(0.2, 12);
     expect(change.familyAverageChange).toBeCloseTo(20 / 25 - 1, 12);
-    expect(change.statement).toBe('Violence offences per 1,000 went up in 1 of the 3 family members with figures for both (33%) between 2019 and 2020; the family average went down by 20%; in Kingsbridge it went up by 20%.');
+    expect(change.statement).toBe('Violence offences per 1,000 went up in 1 of the 3 family members with figures for both (33%; 95% interval 6% to 79%) between 2019 and 2020; the family average went down by 20%; in Kingsbridge it went up by 20%.');
+    // Wilson's interval for 1 of 3, worked by hand: (2 + z²) / 2(3 + z²) ∓ z·√(z² + 4·(2/3)) / 2(3 + z²), z = 1.96.
+    expect(change.shareUpInterval!.lower).toBeCloseTo(0.0615, 3);
+    expect(change.shareUpInterval!.upper).toBeCloseTo(0.7923, 3);
   });
 
   it('withholds counts of 1 to 4 outside the analyst role, and leaves them out of the family statistics', () => {

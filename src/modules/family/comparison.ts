@@ -13,6 +13,7 @@ import { compareWithBenchmark, type BenchmarkComparison, type Polarity } from '.
 import { rateInterval } from '../analysis/stats/intervals.ts';
 import { periodKey, periodKind, periodLabel, type FamilyPeriod } from './period.ts';
 import { quantile } from '../analysis/stats/quantile.ts';
+import { wilsonInterval } from '../analysis/stats/intervals.ts';
 
 export type FamilyFigure = {
   areaCode: string;
@@ -91,6 +92,8 @@ export type FamilyChange = {
   unchanged: number;
   /** up / compared. */
   shareUp: number | null;
+  /** Wilson 95% interval of that share: how sure "most of the family went up" is, with so few members. */
+  shareUpInterval: { lower: number; upper: number } | null;
   /** Relative change of the partnership's own rate (0.12 = up 12%); null without both rates. */
   ownChange: number | null;
   familyAverageChange: number | null;
@@ -262,13 +265,15 @@ export function changeOverLast(trend: readonly PeriodComparison[], label: string
   const familyAverageChange = before.familyAverage && after.familyAverage && before.familyAverage.value > 0
     ? after.familyAverage.value / before.familyAverage.value - 1 : null;
   const parts: string[] = [];
+  const interval = compared > 0 ? wilsonInterval(up, compared) : null;
   if (compared > 0) {
-    parts.push(`${label} went up in ${up} of the ${compared} family member${compared === 1 ? '' : 's'} with figures for both (${percent(up / compared)}) between ${before.period.label} and ${after.period.label}`);
+    parts.push(`${label} went up in ${up} of the ${compared} family member${compared === 1 ? '' : 's'} with figures for both (${percent(up / compared)}; 95% interval ${percent(interval!.lower)} to ${percent(interval!.upper)}) between ${before.period.label} and ${after.period.label}`);
   }
   if (familyAverageChange !== null) parts.push(`the family average ${describeChange(familyAverageChange)}`);
   if (ownChange !== null) parts.push(`in ${partnershipName} it ${describeChange(ownChange)}`);
   return {
     from: before.period, to: after.period, compared, up, down, unchanged, shareUp: compared > 0 ? up / compared : null,
+    shareUpInterval: interval ? { lower: interval.lower, upper: interval.upper } : null,
     ownChange, familyAverageChange, statement: parts.length ? `${capitalise(parts.join('; '))}.` : '',
   };
 }
