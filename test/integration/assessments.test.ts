@@ -208,6 +208,10 @@ describe('who can see what', () => {
     await editor.signIn('analyst@kingsbridge.example', DEMO_PASSWORD);
     const page = await editor.get(`/assessments/${assessment.id}`);
     expect(page.statusCode).toBe(200);
+    // The banner's words come from Lantern, never from the link.
+    const spoofed = await editor.get(`/assessments/${assessment.id}?saved=${encodeURIComponent('Your password has expired: sign in at evil.example')}&v=2`);
+    expect(spoofed.statusCode).toBe(200);
+    expect(spoofed.body).not.toContain('evil.example');
     const publish = await editor.post(`/assessments/${assessment.id}/publish`, { version: String(version.version) });
     expect(publish.statusCode).toBe(302);
     const publishedVersion = version.version + 1;

@@ -20,7 +20,16 @@ const ZIdParams = z.object({ id: z.coerce.number().int().min(1) });
 const ZVersionParams = ZIdParams.extend({ version: z.coerce.number().int().min(1) });
 const ZFileParams = ZVersionParams.extend({ format: z.enum(['html', 'pdf']) });
 const ZSectionParams = ZIdParams.extend({ section: z.string().max(40) });
-const ZFlashQuery = z.object({ saved: z.string().max(200).optional(), published: z.coerce.number().int().optional() });
+/** The banner after a change: chosen from fixed messages, so a link cannot put words in Lantern's mouth. */
+const FLASH = {
+  generated: 'Version {v} generated from the shared data.',
+  edited: 'Saved as version {v}.',
+  concern: 'Public concern saved and priorities rescored as version {v}.',
+  regenerated: 'Figures gathered again from the shared data as version {v}.',
+  published: 'Published as version {v}: the HTML and PDF are ready to share.',
+} as const;
+type FlashKind = keyof typeof FLASH;
+const ZFlashQuery = z.object({ saved: z.enum(Object.keys(FLASH) as [FlashKind, ...FlashKind[]]).optional().catch(undefined), v: z.coerce.number().int().min(1).optional().catch(undefined) });
 
 const templateItems = ASSESSMENT_TEMPLATES.map((t) => ({ value: t, text: TEMPLATES[t].title, hint: { text: TEMPLATES[t].description } }));
 
@@ -63,7 +72,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     if (!parsed.success) return showNew(request, reply, body, formErrors(parsed.error.issues));
     try {
       const { assessment, version } = await generateAssessment(db, actorOf(request), parsed.data);
-      return reply.redirect(`/assessments/${assessment.id}?saved=${encodeURIComponent(`Version ${version.version} generated from the shared data.`)}`);
+      return reply.redirect(`/assessments/${assessment.id}?saved=generated&v=${version.version}`);
     } catch (error) {
       if (error instanceof LanternError && error.code === 'invalid-input') return showNew(request, reply, body, [{ text: error.message, href: '#from', field: 'from' }]);
       throw error;
@@ -75,7 +84,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     const flash = ZFlashQuery.parse(request.query);
     return renderPage(request, reply, 'assessments/view.njk', {
       title: view.assessment.title, ...view, doc: documentView(view.version.evidence, view.version.narrative, view.assessment.title),
-      basePath: `/assessments/${id}`, flash: flash.saved, errors,
+      basePath: `/assessments/${id}`, flash: flash.saved && flash.v ? FLASH[flash.saved].replace('{v}', String(flash.v)) : undefined, errors,
     }, errors.length ? 400 : 200);
   };
 
@@ -96,10 +105,10 @@ export async function assessmentRoutes(app: FastifyInstance) {
   });
 
   /** Runs an edit; a stale version or bad value shows the document again with the reason. */
-  const edit = async (request: FastifyRequest, reply: FastifyReply, id: number, change: () => Promise<{ version: number }>, saved: string) => {
+  const edit = async (request: FastifyRequest, reply: FastifyReply, id: number, change: () => Promise<{ version: number }>, saved: FlashKind) => {
     try {
       const version = await change();
-      return reply.redirect(`/assessments/${id}?saved=${encodeURIComponent(saved.replace('{v}', String(version.version)))}`);
+      return reply.redirect(`/assessments/${id}?saved=${saved}&v=${version.version}`);
     } catch (error) {
       if (error instanceof ZodError) return showDocument(request, reply, id, undefined, formErrors(error.issues));
       if (error instanceof LanternError && (error.code === 'conflict' || error.code === 'invalid-input')) {
@@ -114,7 +123,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     return edit(request, reply, id, async () => {
       const input = ZSectionTextSchema.parse(request.body ?? {});
       return saveSectionText(db, actorOf(request), id, { ...input, section });
-    }, 'Saved as version {v}.');
+    }, 'edited');
   });
 
   app.post('/assessments/:id/concern', { preHandler: pageAccess('assessments:edit'), preValidation: app.csrfProtection }, async (request, reply) => {
@@ -124,7 +133,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
       const input = ZConcernSchema.parse({ version: body.version, concern: concernFields(body) });
       const concern = Object.fromEntries(Object.entries(input.concern).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)]));
       return saveConcern(db, actorOf(request), id, { version: input.version, concern });
-    }, 'Public concern saved and priorities rescored as version {v}.');
+    }, 'concern');
   });
 
   app.post('/assessments/:id/regenerate', { preHandler: pageAccess('assessments:edit'), preValidation: app.csrfProtection }, async (request, reply) => {
@@ -133,7 +142,7 @@ export async function assessmentRoutes(app: FastifyInstance) {
     const a = view.assessment;
     return edit(request, reply, id, async () => (await generateAssessment(db, actorOf(request), {
       template: a.template, from: a.period_from.slice(0, 7), to: a.period_to.slice(0, 7), title: a.title,
-    })).version, 'Figures gathered again from the shared data as version {v}.');
+    })).version, 'regenerated');
   });
 
   app.post('/assessments/:id/publish', { preHandler: pageAccess('assessments:edit'), preValidation: app.csrfProtection }, async (request, reply) => {
@@ -141,6 +150,6 @@ export async function assessmentRoutes(app: FastifyInstance) {
     return edit(request, reply, id, async () => {
       const input = ZVersionSchema.parse(request.body ?? {});
       return (await publishAssessment(db, actorOf(request), id, input)).version;
-    }, 'Published as version {v}: the HTML and PDF are ready to share.');
+    }, 'published');
   });
 }
