@@ -46,6 +46,11 @@ describe('an analyst produces the strategic assessment', () => {
     await page.waitForURL(/saved=/);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('Saved as version 2');
     expect(await page.locator('#summary').textContent()).toContain('Violence in the town centre at night is the first priority.');
+    await page.getByRole('link', { name: 'what changed in version 2' }).click();
+    await page.waitForURL(/\/versions\/2\/changes$/);
+    expect(await page.locator('ins').first().textContent()).toContain('Violence in the town centre at night');
+    await expectAccessible(page, 'what changed');
+    await page.goBack();
 
     await page.locator('#concern-drugs').fill('5');
     await page.getByRole('button', { name: 'Save public concern and rescore' }).click();

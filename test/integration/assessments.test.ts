@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { runAssessmentPublish } from '../../src/cli/assessment.command.ts';
 import { DEMO_PASSWORD, DEMO_SLUG, loadDemoPartnership } from '../../src/modules/demo/demo.service.ts';
-import { generateAssessment, getAssessment, publishAssessment, saveConcern, saveSectionText } from '../../src/modules/assessments/assessment.service.ts';
+import { compareWithPrevious, generateAssessment, getAssessment, publishAssessment, saveConcern, saveSectionText } from '../../src/modules/assessments/assessment.service.ts';
 import { openWorkspace } from '../../src/modules/analysis/workspace.ts';
 import { parseFilters } from '../../src/modules/analysis/filters.ts';
 import { getWhen } from '../../src/modules/analysis/patterns.service.ts';
@@ -132,6 +132,12 @@ describe('drafts, versions and publication', () => {
     expect(first.version.narrative).toEqual({});
     const second = await getAssessment(db.db, analyst, assessment.id);
     expect(second.version.narrative.summary).toBe(words);
+
+    const changes = await compareWithPrevious(db.db, analyst, assessment.id, 2);
+    expect(changes.from.version).toBe(1);
+    expect(changes.figuresGathered).toBeNull();
+    expect(changes.sections.filter((c) => c.changed).map((c) => [c.key, c.before, c.after])).toEqual([['summary', '', words]]);
+    await expect(compareWithPrevious(db.db, analyst, assessment.id, 1)).rejects.toMatchObject({ code: 'not-found-or-no-access' });
 
     const published = await publishAssessment(db.db, analyst, assessment.id, { version: 2 });
     expect(published.version.version).toBe(3);

@@ -9,9 +9,9 @@ import { dataMonths } from '../analysis/analysis.repository.ts';
 import { sendFile } from '../analysis/analysis.routes.ts';
 import { ASSESSMENT_TEMPLATES, ZConcernSchema, ZCreateAssessmentSchema, ZSectionTextSchema, ZVersionSchema } from './assessment.schema.ts';
 import {
-  generateAssessment, getAssessment, getPublishedFile, listAssessmentsFor, publishAssessment, saveConcern, saveSectionText,
+  compareWithPrevious, generateAssessment, getAssessment, getPublishedFile, listAssessmentsFor, publishAssessment, saveConcern, saveSectionText,
 } from './assessment.service.ts';
-import { documentView } from './document.render.ts';
+import { documentView, paragraphs } from './document.render.ts';
 import { TEMPLATES } from './evidence.service.ts';
 
 type FormBody = Record<string, string | undefined>;
@@ -96,6 +96,14 @@ export async function assessmentRoutes(app: FastifyInstance) {
   app.get('/assessments/:id/versions/:version', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
     const { id, version } = ZVersionParams.parse(request.params);
     return showDocument(request, reply, id, version);
+  });
+
+  app.get('/assessments/:id/versions/:version/changes', { preHandler: pageAccess('overview:read') }, async (request, reply) => {
+    const { id, version } = ZVersionParams.parse(request.params);
+    const changes = await compareWithPrevious(db, actorOf(request), id, version);
+    return renderPage(request, reply, 'assessments/changes.njk', {
+      title: `What changed in version ${changes.to.version}`, changes, paragraphs,
+    });
   });
 
   app.get('/assessments/:id/versions/:version/document.:format', { preHandler: pageAccess('overview:read') }, async (request, reply) => {

@@ -178,3 +178,39 @@ export async function getPublishedFile(db: Db, actor: Actor, assessmentId: numbe
   const name = `${assessment.template}-${assessment.period_from.slice(0, 7)}-to-${assessment.period_to.slice(0, 7)}-v${version}.${format}`;
   return { name, type: format === 'html' ? 'text/html; charset=utf-8' : 'application/pdf', body };
 }
+
+export type VersionChanges = {
+  assessment: repo.AssessmentRow;
+  from: repo.VersionSummary;
+  to: repo.VersionSummary;
+  sections: Array<{ key: SectionKey; title: string; before: string; after: string; changed: boolean }>;
+  /** The figures were gathered again between the two versions (new data, or concern rescored). */
+  figuresGathered: { before: string; after: string } | null;
+  recommended: { before: string[]; after: string[] };
+};
+
+/**
+ * What changed from the version before this one (of those the reader may see: for most,
+ * the previous published version), so a board reads only what is new.
+ */
+export async function compareWithPrevious(db: Db, actor: Actor, assessmentId: number, versionNumber: number): Promise<VersionChanges> {
+  const current = await getAssessment(db, actor, assessmentId, versionNumber);
+  const previous = current.versions.find((v) => v.version < versionNumber);
+  if (!previous) throw notFoundOrNoAccess();
+  const earlier = await getAssessment(db, actor, assessmentId, previous.version);
+  const a = earlier.version;
+  const b = current.version;
+  const recommended = (v: AssessmentVersion) => v.evidence.priorities.filter((p) => p.recommended).map((p) => p.label);
+  return {
+    assessment: current.assessment,
+    from: previous,
+    to: current.versions.find((v) => v.version === versionNumber)!,
+    sections: TEMPLATE_SECTIONS[current.assessment.template].map((key) => {
+      const before = a.narrative[key] ?? '';
+      const after = b.narrative[key] ?? '';
+      return { key, title: SECTION_TITLES[key], before, after, changed: before !== after };
+    }),
+    figuresGathered: a.evidence.generatedAt !== b.evidence.generatedAt ? { before: a.evidence.generatedAt, after: b.evidence.generatedAt } : null,
+    recommended: { before: recommended(a), after: recommended(b) },
+  };
+}

@@ -17,7 +17,7 @@ import { importPremisesRegister } from '../venues/venues.service.ts';
 import { loadDemoFamily, loadRealFamily } from '../family/demo-family.loader.ts';
 import { dataMonths } from '../analysis/analysis.repository.ts';
 import { addMonths } from '../analysis/filters.ts';
-import { generateAssessment, publishAssessment, saveSectionText } from '../assessments/assessment.service.ts';
+import { generateAssessment, getAssessment, publishAssessment, saveSectionText } from '../assessments/assessment.service.ts';
 import { COUNCIL_ASB_MAPPING } from './council-asb.model.ts';
 import { writeDemoFiles } from './demo-files.generator.ts';
 
@@ -168,10 +168,14 @@ export async function publishDemoAssessment(handle: DatabaseHandle, log: Log = (
   const { assessment, version } = await generateAssessment(handle.db, actor, {
     template: 'strategic-assessment', from: addMonths(latest, -11), to: latest, title: 'Safer Kingsbridge Joint Strategic Assessment (synthetic example)',
   });
+  // The example words name what the figures recommend, so they stay true whatever the generator draws.
+  const evidence = (await getAssessment(handle.db, actor, assessment.id)).version.evidence;
+  const recommended = evidence.priorities.filter((p) => p.recommended).map((p) => p.label.toLowerCase());
   const words = await saveSectionText(handle.db, actor, assessment.id, {
     version: version.version, section: 'summary',
     text: 'An example of the words an analyst writes: this demonstration assessment describes a synthetic borough, not a real place.\n\n'
-      + 'Violence in the town centre at night, anti-social behaviour and theft are the recommended priorities. A&E data shows assaults the police never hear about, concentrated around a few licensed premises on Friday and Saturday nights.',
+      + `The scores recommend ${recommended.join(', ').replace(/, ([^,]*)$/, ' and $1')} as the partnership's priorities. `
+      + 'A&E data shows assaults the police never hear about, concentrated around a few licensed premises on Friday and Saturday nights.',
   });
   try {
     const published = await publishAssessment(handle.db, actor, assessment.id, { version: words.version });
