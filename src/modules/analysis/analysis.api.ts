@@ -5,9 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
+import { actorForSlug, apiAccess } from '../../server/guards.ts';
 import { getCellDetail } from './detail.service.ts';
 import { AREA_LEVELS, parseFilters, ZAnalysisFiltersSchema } from './filters.ts';
 import { getHotspots, GRID_SHAPES, HOTSPOT_METHODS } from './hotspots.service.ts';
@@ -56,10 +54,7 @@ const ZHotspots = z.object({
 });
 
 async function checkedWorkspace(app: FastifyInstance, request: FastifyRequest, slug: string) {
-  const actor = actorOf(request);
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actor.partnershipId) throw notFoundOrNoAccess();
-  return openWorkspace(app.handle.db, actor, parseFilters(request.query));
+  return openWorkspace(app.handle.db, await actorForSlug(request, slug), parseFilters(request.query));
 }
 
 export async function analysisApi(appBase: FastifyInstance) {

@@ -1,11 +1,9 @@
 /** Strategic assessments for scripts and other systems: what is published, and its files. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
+import { actorForSlug, apiAccess } from '../../server/guards.ts';
 import { can } from '../../shared/authorization.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
 import { getPublishedFile, listAssessmentsFor } from './assessment.service.ts';
 
 const ZError = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
@@ -19,11 +17,6 @@ const ZAssessment = z.object({
   published: z.object({ version: z.number(), at: z.string(), html: z.string(), pdf: z.string() }).nullable(),
 });
 
-async function checkSlug(app: FastifyInstance, request: FastifyRequest, slug: string) {
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actorOf(request).partnershipId) throw notFoundOrNoAccess();
-}
-
 export async function assessmentApi(appBase: FastifyInstance) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const db = app.handle.db;
@@ -36,9 +29,9 @@ export async function assessmentApi(appBase: FastifyInstance) {
     },
   }, async (request) => {
     const { slug } = request.params;
-    await checkSlug(app, request, slug);
-    const list = await listAssessmentsFor(db, actorOf(request));
-    const editor = can(actorOf(request), 'assessments:edit');
+    const actor = await actorForSlug(request, slug);
+    const list = await listAssessmentsFor(db, actor);
+    const editor = can(actor, 'assessments:edit');
     return {
       partnership: slug,
       assessments: list.map((a) => {
@@ -57,8 +50,7 @@ export async function assessmentApi(appBase: FastifyInstance) {
     schema: { params: ZFileParams, tags: ['assessments'], summary: 'A published version of an assessment as HTML or PDF (drafts are never served)' },
   }, async (request, reply) => {
     const { slug, id, version, format } = request.params;
-    await checkSlug(app, request, slug);
-    const file = await getPublishedFile(db, actorOf(request), id, version, format);
+    const file = await getPublishedFile(db, await actorForSlug(request, slug), id, version, format);
     reply.header('content-disposition', `attachment; filename="${file.name}"`);
     return reply.type(file.type).send(file.body);
   });

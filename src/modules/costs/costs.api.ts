@@ -5,9 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
+import { actorForSlug, apiAccess } from '../../server/guards.ts';
 import { AREA_LEVELS, parseFilters, ZAnalysisFiltersSchema } from '../analysis/filters.ts';
 import { openWorkspace } from '../analysis/workspace.ts';
 import { ALLOCATION_KEYS } from './agencies.ts';
@@ -40,10 +38,7 @@ const ZAvoidedQuery = ZAnalysisFiltersSchema.pick({ from: true, to: true, area: 
 });
 
 async function checkedWorkspace(app: FastifyInstance, request: FastifyRequest, slug: string, query: unknown) {
-  const actor = actorOf(request);
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actor.partnershipId) throw notFoundOrNoAccess();
-  return openWorkspace(app.handle.db, actor, parseFilters(query));
+  return openWorkspace(app.handle.db, await actorForSlug(request, slug), parseFilters(query));
 }
 
 export async function costsApi(appBase: FastifyInstance) {

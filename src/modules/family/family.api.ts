@@ -5,9 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
+import { actorForSlug, apiAccess } from '../../server/guards.ts';
 import { ZFamilyQuerySchema } from './family.schema.ts';
 import { familyComparison } from './family.service.ts';
 import type { PeriodComparison } from './comparison.ts';
@@ -73,9 +71,7 @@ export async function familyApi(appBase: FastifyInstance) {
       response: { 200: ZFamilyResponse, 400: ZError, 401: ZError, 404: ZError },
     },
   }, async (request) => {
-    const actor = actorOf(request);
-    const partnership = await requirePartnershipBySlug(db, request.params.slug).catch(() => null);
-    if (!partnership || partnership.id !== actor.partnershipId) throw notFoundOrNoAccess();
+    const actor = await actorForSlug(request, request.params.slug);
     const c = await familyComparison(db, actor, request.query);
     const f = c.family;
     return {

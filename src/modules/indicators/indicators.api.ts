@@ -3,13 +3,11 @@
  * 1 to the partnership's threshold − 1 are null, with their rates and limits, unless the
  * token's role is analyst.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
+import { actorForSlug, apiAccess } from '../../server/guards.ts';
 import { AREA_LEVELS } from '../analysis/filters.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
 import { indicatorDetail, indicatorReport, type IndicatorReport, type IndicatorReportOptions, type IndicatorResult } from './indicators.service.ts';
 import { parseBenchmark, ZPeriodParam } from './indicators.schema.ts';
 
@@ -55,13 +53,6 @@ function optionsOf(query: z.output<typeof ZQuery>): Omit<IndicatorReportOptions,
   return { ...(from ? { from, to } : {}), ...(query.area ? { area: query.area } : {}), ...(query.type ? { areaType: query.type } : {}), benchmark: parseBenchmark(query.benchmark) };
 }
 
-async function checkedActor(app: FastifyInstance, request: FastifyRequest, slug: string) {
-  const actor = actorOf(request);
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actor.partnershipId) throw notFoundOrNoAccess();
-  return actor;
-}
-
 const meta = (r: IndicatorReport) => ({
   partnership: r.partnership.slug, period: r.period, areaType: r.areaType, area: r.area, benchmark: { kind: r.benchmark.kind, label: r.benchmark.label },
   suppression: r.suppression, notes: r.notes,
@@ -95,7 +86,7 @@ export async function indicatorsApi(appBase: FastifyInstance) {
       },
     },
   }, async (request) => {
-    const actor = await checkedActor(app, request, request.params.slug);
+    const actor = await actorForSlug(request, request.params.slug);
     const report = await indicatorReport(db, actor, { ...optionsOf(request.query), trend: false });
     return {
       ...meta(report),
@@ -134,7 +125,7 @@ export async function indicatorsApi(appBase: FastifyInstance) {
       },
     },
   }, async (request) => {
-    const actor = await checkedActor(app, request, request.params.slug);
+    const actor = await actorForSlug(request, request.params.slug);
     const { trend } = request.query;
     const report = await indicatorDetail(db, actor, request.params.code, { ...optionsOf(request.query), trend: trend === 'none' ? false : trend });
     const i = report.indicator;

@@ -1,10 +1,8 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
+import { actorForSlug, actorOf, apiAccess } from '../../server/guards.ts';
 import { getSourceStatistics, getUploadReport } from './data.service.ts';
 import { importFile } from './import.service.ts';
 
@@ -22,14 +20,6 @@ const ZImportResult = z.object({
 const ZError = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 const FILE_TYPES = ['text/csv', 'application/csv', 'application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
-/** The token's partnership must be the one in the path; any other reads as not found. */
-async function checkedPartnership(app: FastifyInstance, request: FastifyRequest, slug: string): Promise<number> {
-  const actor = actorOf(request);
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actor.partnershipId) throw notFoundOrNoAccess();
-  return partnership.id;
-}
-
 export async function ingestionApi(appBase: FastifyInstance) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   // Files are streamed straight into the importer, never buffered whole.
@@ -44,7 +34,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
       querystring: z.object({ fileName: z.string().max(255).default('upload.csv'), mode: ZMode }), consumes: ['text/csv'], body: z.any().describe(fileBody.description), response: uploadResponses,
     },
   }, async (request) => {
-    const partnershipId = await checkedPartnership(app, request, request.params.slug);
+    const partnershipId = (await actorForSlug(request, request.params.slug)).partnershipId;
     return importFile(app.handle, { actor: actorOf(request), partnershipId, kind: 'police-uk', fileName: request.query.fileName, input: request.body as Readable, mode: request.query.mode, channel: 'api' });
   });
 
@@ -60,7 +50,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
       }), consumes: ['text/csv'], body: z.any().describe(fileBody.description), response: uploadResponses,
     },
   }, async (request) => {
-    const partnershipId = await checkedPartnership(app, request, request.params.slug);
+    const partnershipId = (await actorForSlug(request, request.params.slug)).partnershipId;
     const q = request.query;
     return importFile(app.handle, {
       actor: actorOf(request), partnershipId, kind: 'istv', fileName: q.fileName, input: request.body as Readable, mode: q.mode, channel: 'api',
@@ -76,7 +66,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
       querystring: z.object({ fileName: z.string().max(255).default('incidents.csv'), mode: ZMode }), consumes: ['text/csv', FILE_TYPES[3]!], body: z.any().describe(fileBody.description), response: uploadResponses,
     },
   }, async (request) => {
-    const partnershipId = await checkedPartnership(app, request, request.params.slug);
+    const partnershipId = (await actorForSlug(request, request.params.slug)).partnershipId;
     const xlsx = (request.headers['content-type'] ?? '').includes('spreadsheetml') || /\.xlsx$/i.test(request.query.fileName);
     return importFile(app.handle, {
       actor: actorOf(request), partnershipId, kind: 'incidents', sourceSlug: request.params.source, fileName: request.query.fileName,
@@ -93,7 +83,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
       response: { 200: z.object({ source: z.string(), saved: z.literal(true) }), 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    (await actorForSlug(request, request.params.slug)).partnershipId;
     await saveColumnMapping(app.handle.db, actorOf(request), { sourceSlug: request.params.source, sourceName: request.body.name, mapping: request.body.mapping });
     return { source: request.params.source, saved: true as const };
   });
@@ -107,7 +97,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
       })) }), 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    (await actorForSlug(request, request.params.slug)).partnershipId;
     const sources = await getSourceStatistics(app.handle.db, actorOf(request));
     return { partnership: request.params.slug, sources: sources.map(toStatsJson) };
   });
@@ -116,7 +106,7 @@ export async function ingestionApi(appBase: FastifyInstance) {
     preHandler: apiAccess('data:read'),
     schema: { summary: 'One upload and its report', tags: ['uploads'], params: ZSlugParams.extend({ id: z.coerce.number().int().positive() }) },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    (await actorForSlug(request, request.params.slug)).partnershipId;
     const report = await getUploadReport(app.handle.db, actorOf(request), request.params.id);
     return { upload: report.upload, findings: report.findings, quarantined: report.quarantined };
   });

@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { actorOf, apiAccess } from '../../server/guards.ts';
-import { LanternError, notFoundOrNoAccess } from '../../shared/errors.ts';
-import { requirePartnershipBySlug } from '../partnerships/partnership.service.ts';
+import { actorForSlug, actorOf, apiAccess } from '../../server/guards.ts';
+import { LanternError } from '../../shared/errors.ts';
 import { NIGHT_HOURS } from './venue-ranking.ts';
 import { ZMatchSummarySchema, ZRegisterImportSchema, ZReviewQueueSchema, ZVenueDecisionSchema, ZVenueRankingSchema } from './venues.schema.ts';
 import { decideVenueMatch, getReviewQueue, getVenueRanking, importPremisesRegister, matchVenueDescriptions } from './venues.service.ts';
@@ -12,12 +11,6 @@ import { decideVenueMatch, getReviewQueue, getVenueRanking, importPremisesRegist
 const ZSlugParams = z.object({ slug: z.string().max(63) });
 const ZError = z.object({ error: z.string(), message: z.string(), details: z.unknown().optional() });
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
-
-/** The token's partnership must be the one in the path; any other answers like a missing one. */
-async function checkedPartnership(app: FastifyInstance, request: FastifyRequest, slug: string): Promise<void> {
-  const partnership = await requirePartnershipBySlug(app.handle.db, slug).catch(() => null);
-  if (!partnership || partnership.id !== actorOf(request).partnershipId) throw notFoundOrNoAccess();
-}
 
 export async function venuesApi(appBase: FastifyInstance) {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +30,7 @@ export async function venuesApi(appBase: FastifyInstance) {
       response: { 200: ZVenueRankingSchema, 400: ZError, 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    await actorForSlug(request, request.params.slug);
     const ranking = await getVenueRanking(app.handle.db, actorOf(request), request.query);
     return {
       partnership: request.params.slug,
@@ -62,7 +55,7 @@ export async function venuesApi(appBase: FastifyInstance) {
       response: { 200: ZReviewQueueSchema, 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    await actorForSlug(request, request.params.slug);
     const queue = await getReviewQueue(app.handle.db, actorOf(request));
     return {
       partnership: request.params.slug,
@@ -81,7 +74,7 @@ export async function venuesApi(appBase: FastifyInstance) {
       response: { 200: z.object({ description: z.string(), status: z.enum(['confirmed', 'rejected']), premisesId: z.number().int().nullable() }), 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    await actorForSlug(request, request.params.slug);
     const saved = await decideVenueMatch(app.handle.db, actorOf(request), request.body);
     return { description: saved.description_norm, status: saved.status as 'confirmed' | 'rejected', premisesId: saved.premises_id };
   });
@@ -94,7 +87,7 @@ export async function venuesApi(appBase: FastifyInstance) {
       response: { 200: ZMatchSummarySchema, 404: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    await actorForSlug(request, request.params.slug);
     return matchVenueDescriptions(app.handle.db, actorOf(request), { rescore: request.query.rescore === 'true' });
   });
 
@@ -107,7 +100,7 @@ export async function venuesApi(appBase: FastifyInstance) {
       response: { 200: ZRegisterImportSchema, 404: ZError, 422: ZError },
     },
   }, async (request) => {
-    await checkedPartnership(app, request, request.params.slug);
+    await actorForSlug(request, request.params.slug);
     const body = request.body as Readable | undefined;
     if (!body || typeof body[Symbol.asyncIterator] !== 'function') throw new LanternError('invalid-input', 'Send the register as the request body, with Content-Type: text/csv.');
     return importPremisesRegister(app.handle.db, actorOf(request), { fileName: request.query.fileName, input: body });
