@@ -149,11 +149,11 @@ export type UploadsTable = {
 };
 
 export type IncidentsTable = {
-  id: Generated<string>;
   partnership_id: number;
   source_id: number;
   upload_id: number;
-  batch_key: string;
+  /** The row's batch, numbered within its upload (see BatchesTable). */
+  batch_no: number;
   line: number;
   source_ref: string | null;
   month: ColumnType<string, string, string>;
@@ -174,7 +174,8 @@ export type IncidentsTable = {
   attributes: Json | null;
 };
 
-export type BatchesTable = { partnership_id: number; source_id: number; batch_key: string; upload_id: number };
+/** Which upload holds each batch key, and the batch's number within that upload. */
+export type BatchesTable = { partnership_id: number; source_id: number; batch_key: string; upload_id: number; batch_no: number };
 
 export type QuarantinedRowsTable = {
   id: Generated<string>;
@@ -216,7 +217,7 @@ export type IncidentCountsTable = {
   partnership_id: number;
   source_id: number;
   upload_id: number;
-  batch_key: string;
+  batch_no: number;
   month: string;
   category: string;
   source_category: string;

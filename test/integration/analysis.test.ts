@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, CITY_POLICE_DIR, hasSharedData, loadCityGeography, TEST_PASSWORD, type TestPartnership } from '../support/factories.ts';
 import { addMonths, binomTestHalf, bngOf, CATEGORY_OF, CITY_LSOAS, files, findOneSmallCategory, inPeriod, isLocated, months, raw, rawByFile, type RawRow, tally, THRESHOLD } from '../support/city-reference.ts';
 import { Browser, buildTestApp } from '../support/http.ts';
+import { expectUploadCountsMatchIncidents } from '../support/counts-reference.ts';
 
 /**
  * The analysis workspace on the real City of London police.uk files: the counts kept on
@@ -120,14 +121,7 @@ describe.skipIf(!hasSharedData)('analysis counts kept on import (needs ../shared
 
   /** The counts tables against the incidents they summarise, on every column they keep. */
   async function expectCountsMatchIncidents() {
-    const keys = sql`source_id || '|' || upload_id || '|' || batch_key || '|' || month || '|' || category || '|' || source_category || '|' || coalesce(lsoa11_id, 0) || '|' || coalesce(lsoa21_id, 0) || '|' || coalesce(ward_id, 0) || '|' || coalesce(lad_id, 0)`;
-    const fromCounts = await grouped(sql<{ k: string; n: number }>`SELECT ${keys} || '|' || location_status AS k, sum(n)::int AS n FROM incident_counts WHERE partnership_id = ${p.id} GROUP BY 1`);
-    const fromIncidents = await grouped(sql<{ k: string; n: number }>`SELECT ${keys} || '|' || location_status AS k, count(*)::int AS n FROM incidents WHERE partnership_id = ${p.id} GROUP BY 1`);
-    expect(fromCounts).toEqual(fromIncidents);
-    const cellFromCounts = await grouped(sql<{ k: string; n: number }>`SELECT ${keys} || '|' || cell_e || '|' || cell_n AS k, sum(n)::int AS n FROM incident_cell_counts WHERE partnership_id = ${p.id} GROUP BY 1`);
-    const cellFromIncidents = await grouped(sql<{ k: string; n: number }>`SELECT ${keys} || '|' || floor(easting / 50.0)::int || '|' || floor(northing / 50.0)::int AS k, count(*)::int AS n
-      FROM incidents WHERE partnership_id = ${p.id} AND easting IS NOT NULL GROUP BY 1`);
-    expect(cellFromCounts).toEqual(cellFromIncidents);
+    await expectUploadCountsMatchIncidents(handle.db, p.id);
   }
 
   /** The counts tables against the raw files, for the rows the store should now hold. */

@@ -20,6 +20,7 @@ import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, type TestPartnership } from '../support/factories.ts';
 import { buildTestApp } from '../support/http.ts';
+import { expectUploadCountsMatchIncidents } from '../support/counts-reference.ts';
 
 let handle: TestDatabase;
 let p: TestPartnership;
@@ -84,6 +85,14 @@ describe('A&E assaults to the ISTV minimum dataset', () => {
     });
     expect(again.replaced).toBe(last.rows);
     expect(await incidentsOf('istv')).toBe(expected);
+    // Each stored time is the file's local assault time, read back in Europe/London.
+    const rawRows = parse(readFileSync(join(dir, 'istv', last.file)), { columns: true }) as Array<Record<string, string>>;
+    const stored = await sql<{ line: number; at: string }>`SELECT line, to_char(occurred_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD HH24:MI') AS at
+      FROM incidents WHERE upload_id = ${again.uploadId} ORDER BY line`.execute(handle.db);
+    expect(stored.rows.map((r) => r.at)).toEqual(rawRows.map((r) => r['ASSAULT DATE AND TIME']));
+    expect(stored.rows.map((r) => r.line)).toEqual(rawRows.map((_, i) => i + 2));
+    // Counted by Europe/London weekday and hour as the rows streamed, across the clocks going forward in March.
+    await expectUploadCountsMatchIncidents(handle.db, p.id);
   });
 
   it('refuses a file with a column outside the minimum dataset, naming it', async () => {

@@ -154,7 +154,7 @@ export async function boundaryGeometries(db: Conn, partnershipId: number) {
 }
 
 export type IncidentRecord = {
-  id: number; source: string; month: string; occurred_at: Date | null; category: string; source_category: string;
+  source: string; month: string; occurred_at: Date | null; category: string; source_category: string;
   location_desc: string | null; easting: number | null; northing: number | null; lsoa: string | null; outcome: string | null;
 };
 
@@ -171,14 +171,14 @@ export async function listIncidents(db: Conn, scope: CountScope, square: CellSel
           AND ${scope.hours.length ? sql`extract(hour FROM c.occurred_at AT TIME ZONE 'Europe/London') = ANY(${scope.hours}::int[])` : sql`true`}`
     : sql``;
   const { rows } = await sql<IncidentRecord>`
-    SELECT c.id, s.name AS source, to_char(c.month, 'YYYY-MM') AS month, c.occurred_at, c.category, c.source_category, c.location_desc,
+    SELECT s.name AS source, to_char(c.month, 'YYYY-MM') AS month, c.occurred_at, c.category, c.source_category, c.location_desc,
            c.easting, c.northing, coalesce(a21.code, a11.code) AS lsoa, c.outcome
     FROM incidents c
     JOIN sources s ON s.id = c.source_id
     LEFT JOIN areas a21 ON a21.id = c.lsoa21_id
     LEFT JOIN areas a11 ON a11.id = c.lsoa11_id
     WHERE ${scopeWhere({ ...scope, days: [], hours: [] })} ${squareWhere} ${timeWhere}
-    ORDER BY c.month DESC, c.occurred_at DESC NULLS LAST, c.id
+    ORDER BY c.month DESC, c.occurred_at DESC NULLS LAST, c.upload_id, c.line
     LIMIT ${limit}`.execute(db);
   return rows;
 }

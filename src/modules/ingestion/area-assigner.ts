@@ -5,14 +5,15 @@ import { buildAreaIndex, type AreaIndex } from '../geography/area-index.ts';
 import type { AreaRecord } from '../geography/area.types.ts';
 import { listAreaLinks, listAreasWithGeometry } from '../geography/geography.repository.ts';
 
+/** Shared between rows at the same point: read, never change. */
 export type AreaAssignment = {
-  status: LocationStatus;
-  lsoa11Id: number | null;
-  lsoa21Id: number | null;
-  wardId: number | null;
-  ladId: number | null;
-  easting: number | null;
-  northing: number | null;
+  readonly status: LocationStatus;
+  readonly lsoa11Id: number | null;
+  readonly lsoa21Id: number | null;
+  readonly wardId: number | null;
+  readonly ladId: number | null;
+  readonly easting: number | null;
+  readonly northing: number | null;
 };
 
 export type AreaAssigner = {
@@ -81,9 +82,51 @@ export async function loadAreaAssigner(db: Db, partnershipId: number): Promise<A
     else status = hasGeography ? 'outside-area' : 'located';
     return { status, lsoa11Id: l11, lsoa21Id: l21, wardId, ladId, easting, northing };
   };
-  return { hasGeography, assign };
+  return { hasGeography, assign: remembered(assign) };
 }
 
+const REMEMBERED_POINTS = 200_000;
+
+/**
+ * Police.uk moves every crime to one of a fixed set of anonymised map points (502 in all
+ * the City of London's files), so the same few points recur through a file: each is placed
+ * once, which saves the polygon search and the projection on nearly every row. Keyed by
+ * the exact coordinates; a row giving another area code for a point is placed afresh.
+ */
+function remembered(assign: AreaAssigner['assign']): AreaAssigner['assign'] {
+  // Keyed by whole microdegrees (small integers, cheap to look up); the exact coordinates
+  // are checked on every hit.
+  const byLon = new Map<number, Map<number, Array<{ lon: number; lat: number; areaCode: string | null; place: AreaAssignment }>>>();
+  const byCode = new Map<string | null, AreaAssignment>();
+  let size = 0;
+  return (lon, lat, areaCode) => {
+    if (lon === null || lat === null) {
+      // Without a point, only the area code (if any) decides.
+      if (lon !== null || lat !== null) return assign(lon, lat, areaCode);
+      let place = byCode.get(areaCode);
+      if (place === undefined) {
+        place = assign(null, null, areaCode);
+        if (byCode.size < REMEMBERED_POINTS) byCode.set(areaCode, place);
+      }
+      return place;
+    }
+    const lonKey = Math.round(lon * 1e6);
+    const latKey = Math.round(lat * 1e6);
+    let byLat = byLon.get(lonKey);
+    const near = byLat?.get(latKey);
+    if (near !== undefined) {
+      for (const known of near) if (known.lon === lon && known.lat === lat && known.areaCode === areaCode) return known.place;
+    }
+    const place = assign(lon, lat, areaCode);
+    if (size < REMEMBERED_POINTS) {
+      if (byLat === undefined) byLon.set(lonKey, byLat = new Map());
+      if (near === undefined) byLat.set(latKey, [{ lon, lat, areaCode, place }]);
+      else near.push({ lon, lat, areaCode, place });
+      size++;
+    }
+    return place;
+  };
+}
 function toVintage(areas: Array<{ id: number; type: string; code: string; name: string; geometry: AreaRecord['geometry'] }>): Vintage {
   const withGeometry = areas.filter((a) => a.geometry);
   const index = buildAreaIndex(withGeometry.map((a) => ({ type: a.type as AreaRecord['type'], code: a.code, name: a.name, parentCodes: {}, geometry: a.geometry })));

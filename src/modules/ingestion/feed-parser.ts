@@ -2,9 +2,9 @@ import type { Readable } from 'node:stream';
 import type { SourceKind } from '../../db/schema.ts';
 import type { ParsedRow } from './incident.types.ts';
 import type { DecodeReport } from './parsers/decode.ts';
-import { parseGenericIncidents } from './parsers/generic.parser.ts';
-import { DEFAULT_ISTV_LOCATION_TYPES, DEFAULT_ISTV_METHODS, parseIstv } from './parsers/istv.parser.ts';
-import { parsePoliceUk } from './parsers/police-uk.parser.ts';
+import { parseGenericIncidentBatches } from './parsers/generic.parser.ts';
+import { DEFAULT_ISTV_LOCATION_TYPES, DEFAULT_ISTV_METHODS, parseIstvBatches } from './parsers/istv.parser.ts';
+import { parsePoliceUkBatches } from './parsers/police-uk.parser.ts';
 import { FileRefusedError } from './parsers/file-errors.ts';
 import type { TSourceMapping } from './mapping.service.ts';
 
@@ -17,7 +17,8 @@ export type FeedOptions = {
 };
 
 export type FeedParser = {
-  rows: AsyncIterable<ParsedRow>;
+  /** The rows in batches (those one chunk of input completes): a step of an async iterator per row would cost more than checking the row. */
+  rows: AsyncIterable<ParsedRow[]>;
   /** The encoding the file was read in, once known (null for XLSX, which has none). */
   encoding: () => string | null;
 };
@@ -32,14 +33,14 @@ export function openFeedParser(kind: SourceKind, input: Readable, feed: FeedOpti
   };
   switch (kind) {
     case 'police-uk':
-      return { rows: parsePoliceUk(input, { ...(feed.fileName ? { fileName: feed.fileName } : {}), onDecode }), encoding };
+      return { rows: parsePoliceUkBatches(input, { ...(feed.fileName ? { fileName: feed.fileName } : {}), onDecode }), encoding };
     case 'istv': {
       if (!feed.istv) throw new FileRefusedError('invalid-submission-header', 'An ISTV submission needs its header: reporting period start and end dates, and the site code.', [{ line: 0, field: 'submission header', reason: 'missing' }]);
-      return { rows: parseIstv(input, feed.istv, { methods: DEFAULT_ISTV_METHODS, locationTypes: DEFAULT_ISTV_LOCATION_TYPES, onDecode }), encoding };
+      return { rows: parseIstvBatches(input, feed.istv, { methods: DEFAULT_ISTV_METHODS, locationTypes: DEFAULT_ISTV_LOCATION_TYPES, onDecode }), encoding };
     }
     case 'incidents': {
       if (!feed.mapping) throw new FileRefusedError('invalid-mapping', 'This incident list has no column mapping.', [{ line: 0, field: 'mapping', reason: 'missing' }]);
-      return { rows: parseGenericIncidents(input, feed.format ?? 'csv', feed.mapping, { onDecode }), encoding };
+      return { rows: parseGenericIncidentBatches(input, feed.format ?? 'csv', feed.mapping, { onDecode }), encoding };
     }
   }
 }

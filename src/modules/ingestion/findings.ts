@@ -5,18 +5,59 @@ import type { ParsedIncident } from './incident.types.ts';
 export type Finding = { kind: string; summary: string; detail: Record<string, unknown>; rowCount: number };
 
 const SAMPLE = 20;
-const POLICE_ID = /^[0-9a-f]{64}$/;
 
-/** A 52-bit FNV-1a hash: exact enough to count repeats among millions of rows. */
-function hash52(value: string): number {
-  let low = 0x811c9dc5;
-  let high = 0x050c5d1f;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    low = Math.imul(low ^ c, 0x01000193) >>> 0;
-    high = Math.imul(high ^ c ^ (low >>> 24), 0x01000193) >>> 0;
+/**
+ * A 52-bit FNV-1a hash, exact enough to count repeats among millions of rows; built up
+ * part by part so that a row's key needs no string of its own.
+ */
+class Hash52 {
+  private low = 0x811c9dc5;
+  private high = 0x050c5d1f;
+
+  text(value: string | null): this {
+    if (value === null) return this.code(0xffff);
+    for (let i = 0; i < value.length; i++) this.code(value.charCodeAt(i));
+    return this.code(0x1f);
   }
-  return (high & 0xfffff) * 0x100000000 + low;
+
+  number(value: number | null): this {
+    if (value === null) return this.code(0xffff);
+    FLOAT[0] = value;
+    return this.code(WORDS[0]! & 0xffff).code(WORDS[0]! >>> 16).code(WORDS[1]! & 0xffff).code(WORDS[1]! >>> 16);
+  }
+
+  value(): number {
+    return (this.high & 0xfffff) * 0x100000000 + this.low;
+  }
+
+  private code(c: number): this {
+    this.low = Math.imul(this.low ^ c, 0x01000193) >>> 0;
+    this.high = Math.imul(this.high ^ c ^ (this.low >>> 24), 0x01000193) >>> 0;
+    return this;
+  }
+}
+const FLOAT = new Float64Array(1);
+const WORDS = new Uint32Array(FLOAT.buffer);
+
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+/** A police.uk Crime ID (64 hex digits) is already random: its first 52 bits are the key. Anything else is hashed. */
+function refKey(ref: string): number {
+  if (ref.length === 64) {
+    let key = 0;
+    for (let i = 0; i < 13; i++) {
+      const c = ref.charCodeAt(i);
+      const digit = c < 128 ? HEX_VALUE[c]! : -1;
+      if (digit < 0) return new Hash52().text(ref).value();
+      key = key * 16 + digit;
+    }
+    return key;
+  }
+  return new Hash52().text(ref).value();
 }
 
 /**
@@ -44,18 +85,22 @@ class RepeatCounter {
 
   /** Keys seen more than once, with how often and the first line each was on, in file order. */
   repeats(): Array<{ key: number; count: number; firstLine: number }> {
-    const order = new Uint32Array(this.size);
-    for (let i = 0; i < this.size; i++) order[i] = i;
-    const keys = this.keys;
-    order.sort((a, b) => keys[a]! - keys[b]! || a - b);
-    const out: Array<{ key: number; count: number; firstLine: number }> = [];
-    for (let i = 0; i < order.length;) {
+    // The engine's own numeric sort (no comparator) finds the repeated keys; a pass in file
+    // order then finds where each first appears.
+    const sorted = this.keys.slice(0, this.size).sort();
+    const repeated = new Map<number, { key: number; count: number; firstLine: number }>();
+    for (let i = 0; i < sorted.length;) {
       let j = i + 1;
-      while (j < order.length && keys[order[j]!] === keys[order[i]!]) j++;
-      if (j - i > 1) out.push({ key: keys[order[i]!]!, count: j - i, firstLine: this.lines[order[i]!]! });
+      while (j < sorted.length && sorted[j] === sorted[i]) j++;
+      if (j - i > 1) repeated.set(sorted[i]!, { key: sorted[i]!, count: j - i, firstLine: -1 });
       i = j;
     }
-    return out.sort((a, b) => a.firstLine - b.firstLine);
+    if (repeated.size === 0) return [];
+    for (let i = 0; i < this.size; i++) {
+      const found = repeated.get(this.keys[i]!);
+      if (found !== undefined && found.firstLine === -1) found.firstLine = this.lines[i]!;
+    }
+    return [...repeated.values()].sort((a, b) => a.firstLine - b.firstLine);
   }
 }
 
@@ -87,10 +132,11 @@ export class FindingsCollector {
 
   observe(incident: ParsedIncident, status: LocationStatus, categoryMapped: boolean): void {
     if (incident.sourceRef) {
-      const ref = incident.sourceRef;
-      this.refs.add(POLICE_ID.test(ref) ? Number.parseInt(ref.slice(0, 13), 16) : hash52(ref), incident.line);
+      this.refs.add(refKey(incident.sourceRef), incident.line);
     } else if (this.kind === 'police-uk') {
-      this.identical.add(hash52(`${incident.month}|${incident.lon}|${incident.lat}|${incident.locationDesc}|${incident.areaCode}|${incident.sourceCategory}`), incident.line);
+      const key = new Hash52().text(incident.month).number(incident.lon).number(incident.lat)
+        .text(incident.locationDesc).text(incident.areaCode).text(incident.sourceCategory).value();
+      this.identical.add(key, incident.line);
     }
     if (status === 'no-location' && this.noLocationLines.length < SAMPLE) this.noLocationLines.push(incident.line);
     if (status === 'outside-area' && this.outsideLines.length < SAMPLE) this.outsideLines.push(incident.line);

@@ -11,10 +11,11 @@ import { requireActiveAgreement } from '../agreements/agreement.service.ts';
 import { listCategoryMap } from '../partnerships/partnership.repository.ts';
 import { loadAreaAssigner, type AreaAssigner } from './area-assigner.ts';
 import { geographyFingerprint } from '../geography/geography.repository.ts';
-import { copyValue } from './copy-line.ts';
+import { BinaryCopyWriter, unixDaysOfMonth } from './copy-binary.ts';
 import * as repo from './ingestion.repository.ts';
-import type { ParsedIncident, ParsedRow, RowProblem } from './incident.types.ts';
+import type { ParsedIncident, RowProblem } from './incident.types.ts';
 import { FindingsCollector, type Finding } from './findings.ts';
+import { UploadCounts } from './upload-counts.ts';
 import { findSavedMapping, saveColumnMapping } from './mapping.service.ts';
 import { openFeedParser, type FeedOptions } from './feed-parser.ts';
 import { FileRefusedError } from './parsers/file-errors.ts';
@@ -61,8 +62,8 @@ export type ImportResult = {
 };
 
 const MAX_LISTED_PROBLEMS = 1000;
-const COPY_BLOCK_CHARS = 256 * 1024;
-const COPY_QUEUE_CHARS = 16 * COPY_BLOCK_CHARS;
+const COPY_BLOCK_BYTES = 256 * 1024;
+const COPY_QUEUE_BYTES = 16 * COPY_BLOCK_BYTES;
 const DEFAULT_SLUGS: Partial<Record<SourceKind, { slug: string; name: string }>> = {
   'police-uk': { slug: 'police-uk', name: 'Police recorded crime and ASB (police.uk)' },
   istv: { slug: 'istv', name: 'A&E assault attendances (ISTV)' },
@@ -134,8 +135,11 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
   let encoding: string | null = null;
   const stats = { rows: 0, imported: 0, rejected: 0, quarantined: 0, withoutLocation: 0, outsideArea: 0 };
   const quarantine: Array<{ line: number; problems: RowProblem[]; raw: Record<string, string> }> = [];
-  const batchKeys = new Set<string>();
-  const months = new Set<string>();
+  /** Each batch key the file names, and its number within this upload. */
+  const batches = new Map<string, number>();
+  /** Each month the file names, as days since 1970 for the COPY. */
+  const months = new Map<string, number>();
+  const counts = new UploadCounts();
   const findings = new FindingsCollector(request.kind);
   if (!assigner.hasGeography) findings.noGeography();
   let uploadId = 0;
@@ -164,59 +168,61 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
     copyDone.catch(() => undefined);
     let copyFailed: Error | null = null;
     copy.on('error', (error) => { copyFailed = error; });
-    const prefix = `${partnershipId}\t${source.id}\t${uploadId}\t`;
+    const ids = { partnershipId, sourceId: source.id, uploadId };
+    const out = new BinaryCopyWriter(COPY_BLOCK_BYTES);
     // Once a row is refused in all-or-nothing mode nothing will be kept, so stop writing
     // but keep reading to report every problem in the file.
     let writing = true;
-    let pending = '';
 
     try {
       const parsed = openFeedParser(request.kind, counted, feed);
-      for await (const row of parsed.rows as AsyncIterable<ParsedRow>) {
-        stats.rows++;
-        if (row.kind === 'invalid') {
-          addProblems(row.problems);
-          if (mode === 'quarantine') {
-            stats.quarantined++;
-            quarantine.push({ line: row.line, problems: row.problems, raw: row.raw });
-          } else {
-            stats.rejected++;
-            writing = false;
+      for await (const rows of parsed.rows) {
+        for (const row of rows) {
+          stats.rows++;
+          if (row.kind === 'invalid') {
+            addProblems(row.problems);
+            if (mode === 'quarantine') {
+              stats.quarantined++;
+              quarantine.push({ line: row.line, problems: row.problems, raw: row.raw });
+            } else {
+              stats.rejected++;
+              writing = false;
+            }
+            continue;
           }
-          continue;
+          const incident = row.incident;
+          const place = assigner.assign(incident.lon, incident.lat, incident.areaCode);
+          if (place.status === 'no-location') stats.withoutLocation++;
+          else if (place.status === 'outside-area') stats.outsideArea++;
+          const category = mapCategory(incident.sourceCategory);
+          findings.observe(incident, place.status, category.mapped);
+          // Batches are numbered in the order the file first names them.
+          let batchNo = batches.get(incident.batchKey);
+          if (batchNo === undefined) batches.set(incident.batchKey, batchNo = batches.size);
+          let monthDays = months.get(incident.month);
+          if (monthDays === undefined) months.set(incident.month, monthDays = unixDaysOfMonth(incident.month));
+          stats.imported++;
+          if (!writing) continue;
+          counts.add(batchNo, incident.month, category.code, incident.sourceCategory, place, incident.occurredAt);
+          repo.writeIncidentRow(out, ids, {
+            batchNo, line: incident.line, sourceRef: incident.sourceRef, monthDays, occurredAtMs: incident.occurredAt ? incident.occurredAt.getTime() : null,
+            category: category.code, sourceCategory: incident.sourceCategory, outcome: incident.outcome, locationDesc: incident.locationDesc,
+            lon: incident.lon, lat: incident.lat, place, attributesJson: attributesJson(request.kind, incident, place.status),
+          });
         }
-        const incident = row.incident;
-        const place = assigner.assign(incident.lon, incident.lat, incident.areaCode);
-        if (place.status === 'no-location') stats.withoutLocation++;
-        else if (place.status === 'outside-area') stats.outsideArea++;
-        const category = mapCategory(incident.sourceCategory);
-        findings.observe(incident, place.status, category.mapped);
-        batchKeys.add(incident.batchKey);
-        months.add(incident.month);
-        stats.imported++;
-        if (!writing) continue;
-        // Built as one template, in INCIDENT_COPY_COLUMNS order: this is the hottest line of the import.
-        // Values the import makes itself (ids, codes, numbers, dates) need no escaping.
-        const line = `${prefix}${copyValue(incident.batchKey)}\t${incident.line}\t${copyValue(incident.sourceRef)}\t${incident.month}-01\t${
-          incident.occurredAt ? incident.occurredAt.toISOString() : '\\N'}\t${category.code}\t${copyValue(incident.sourceCategory)}\t${copyValue(incident.outcome)}\t${
-          copyValue(incident.locationDesc)}\t${copyValue(incident.lon)}\t${copyValue(incident.lat)}\t${copyValue(place.easting)}\t${copyValue(place.northing)}\t${
-          place.status}\t${copyValue(place.lsoa11Id)}\t${copyValue(place.lsoa21Id)}\t${copyValue(place.wardId)}\t${copyValue(place.ladId)}\t${
-          copyValue(attributesJson(request.kind, incident, place.status))}\n`;
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
-        pending += line;
-        if (pending.length >= COPY_BLOCK_CHARS) {
-          const block = pending;
-          pending = '';
-          copy.write(block);
+        if (writing && out.length >= COPY_BLOCK_BYTES) {
+          copy.write(out.take());
           // Let a few blocks queue so that parsing the next ones overlaps with PostgreSQL
           // storing these; wait only when the queue grows, to keep memory bounded.
-          if (copy.writableLength > COPY_QUEUE_CHARS) await once(copy, 'drain');
+          if (copy.writableLength > COPY_QUEUE_BYTES) await once(copy, 'drain');
           if (copyFailed) throw copyFailed;
         }
       }
       encoding = parsed.encoding();
-      if (writing && pending) copy.write(pending);
-      copy.end();
+      // Ended properly even when nothing will be kept: the transaction is rolled back then.
+      out.end();
+      copy.end(out.take());
       await copyDone;
     } catch (error) {
       copy.destroy();
@@ -231,12 +237,12 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       refusedMessage = `${stats.rejected} row${stats.rejected === 1 ? '' : 's'} failed validation, so nothing was imported. Correct the rows listed, or import the valid rows and quarantine the rest.`;
       await client.query('ROLLBACK');
     } else {
-      const replaced = await repo.replaceBatches(tx, partnershipId, source.id, [...batchKeys], uploadId);
-      await repo.addUploadCounts(tx, partnershipId, uploadId);
+      const replaced = await repo.replaceBatches(tx, partnershipId, source.id, batches, uploadId);
+      await repo.copyUploadCounts(client, ids, counts);
       await repo.insertQuarantinedRows(tx, partnershipId, uploadId, quarantine);
       const allFindings = findings.finish(stats);
       await repo.insertFindings(tx, partnershipId, uploadId, allFindings);
-      const report = { problems, problemCount, months: [...months].sort(), batches: [...batchKeys].sort() };
+      const report = { problems, problemCount, months: [...months.keys()].sort(), batches: [...batches.keys()].sort() };
       await repo.updateUpload(tx, uploadId, {
         sha256: hash.digest('hex'), rows_total: stats.rows, rows_imported: stats.imported, rows_replaced: replaced, rows_rejected: 0,
         rows_quarantined: stats.quarantined, rows_without_location: stats.withoutLocation, rows_outside_area: stats.outsideArea,
@@ -244,7 +250,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       });
       await recordAudit(tx, actor, {
         action: replaced > 0 ? 'upload.import-replace' : 'upload.import', recordType: 'upload', recordId: uploadId,
-        detail: { source: source.slug, file: request.fileName, agreementId: agreement.id, imported: stats.imported, replaced, quarantined: stats.quarantined, batches: [...batchKeys].sort() },
+        detail: { source: source.slug, file: request.fileName, agreementId: agreement.id, imported: stats.imported, replaced, quarantined: stats.quarantined, batches: report.batches },
       });
       await client.query('COMMIT');
       const result: ImportResult = {

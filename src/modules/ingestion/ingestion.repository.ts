@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Db, Tx } from '../../db/connection.ts';
 import type { SourceKind } from '../../db/schema.ts';
+import type { AreaAssignment } from './area-assigner.ts';
+import { BinaryCopyWriter } from './copy-binary.ts';
+import { CELL_COUNT_COLUMNS, COUNT_COLUMNS, type UploadCounts, type UploadIds } from './upload-counts.ts';
 
 type Conn = Db | Tx;
 
@@ -68,37 +72,72 @@ export async function updateUpload(db: Conn, id: number, values: Partial<Omit<Up
 }
 
 export const INCIDENT_COPY_COLUMNS = [
-  'partnership_id', 'source_id', 'upload_id', 'batch_key', 'line', 'source_ref', 'month', 'occurred_at', 'category', 'source_category',
+  'partnership_id', 'source_id', 'upload_id', 'batch_no', 'line', 'source_ref', 'month', 'occurred_at', 'category', 'source_category',
   'outcome', 'location_desc', 'lon', 'lat', 'easting', 'northing', 'location_status', 'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'attributes',
 ] as const;
 
-/** Opens a COPY into incidents (text format, columns as INCIDENT_COPY_COLUMNS) on the transaction's client. */
+/** What one stored incident holds besides its upload's ids, in INCIDENT_COPY_COLUMNS order. */
+export type IncidentRow = {
+  batchNo: number; line: number; sourceRef: string | null; monthDays: number; occurredAtMs: number | null; category: string; sourceCategory: string;
+  outcome: string | null; locationDesc: string | null; lon: number | null; lat: number | null; place: AreaAssignment; attributesJson: string | null;
+};
+
+/** Opens a COPY into incidents (binary format, columns as INCIDENT_COPY_COLUMNS) on the transaction's client. */
 export function openIncidentCopy(client: pg.PoolClient): Writable {
-  return client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS.join(', ')}) FROM STDIN`));
+  return client.query(copyFrom(`COPY incidents (${INCIDENT_COPY_COLUMNS.join(', ')}) FROM STDIN (FORMAT binary)`));
+}
+
+/** Encodes one incident for openIncidentCopy. */
+export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, row: IncidentRow): void {
+  const place = row.place;
+  out.row(INCIDENT_COPY_COLUMNS.length);
+  out.int4(ids.partnershipId);
+  out.int4(ids.sourceId);
+  out.int4(ids.uploadId);
+  out.int4(row.batchNo);
+  out.int4(row.line);
+  out.text(row.sourceRef);
+  out.date(row.monthDays);
+  out.timestamptz(row.occurredAtMs);
+  out.text(row.category);
+  out.text(row.sourceCategory);
+  out.text(row.outcome);
+  out.text(row.locationDesc);
+  out.float8(row.lon);
+  out.float8(row.lat);
+  out.int4(place.easting);
+  out.int4(place.northing);
+  out.text(place.status);
+  out.int4(place.lsoa11Id);
+  out.int4(place.lsoa21Id);
+  out.int4(place.wardId);
+  out.int4(place.ladId);
+  out.jsonb(row.attributesJson);
 }
 
 /**
  * Removes the earlier rows of the batches this upload re-sent (those held by other
- * uploads), and records this upload as the holder of its batches. Returns how many rows
- * were replaced.
+ * uploads), and records this upload, and each batch's number in it, as the holder of its
+ * batches. Returns how many rows were replaced.
  */
-export async function replaceBatches(db: Conn, partnershipId: number, sourceId: number, batchKeys: string[], uploadId: number): Promise<number> {
-  if (batchKeys.length === 0) return 0;
+export async function replaceBatches(db: Conn, partnershipId: number, sourceId: number, batches: ReadonlyMap<string, number>, uploadId: number): Promise<number> {
+  if (batches.size === 0) return 0;
+  const batchKeys = [...batches.keys()];
   const previous = sql`
-      SELECT upload_id, batch_key FROM batches
+      SELECT upload_id, batch_no FROM batches
       WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${batchKeys}::text[]) AND upload_id <> ${uploadId}`;
   const { numAffectedRows } = await sql`
     WITH previous AS (${previous})
     DELETE FROM incidents i USING previous p
-    WHERE i.upload_id = p.upload_id AND i.batch_key = p.batch_key AND i.partnership_id = ${partnershipId}`.execute(db);
+    WHERE i.upload_id = p.upload_id AND i.batch_no = p.batch_no AND i.partnership_id = ${partnershipId}`.execute(db);
   for (const table of COUNT_TABLES) {
     await sql`WITH previous AS (${previous})
       DELETE FROM ${sql.table(table)} c USING previous p
-      WHERE c.upload_id = p.upload_id AND c.batch_key = p.batch_key AND c.partnership_id = ${partnershipId}`.execute(db);
+      WHERE c.upload_id = p.upload_id AND c.batch_no = p.batch_no AND c.partnership_id = ${partnershipId}`.execute(db);
   }
   await db.insertInto('batches')
-    .values(batchKeys.map((batch_key) => ({ partnership_id: partnershipId, source_id: sourceId, batch_key, upload_id: uploadId })))
-    .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'batch_key']).doUpdateSet({ upload_id: uploadId }))
+    .values([...batches].map(([batch_key, batch_no]) => ({ partnership_id: partnershipId, source_id: sourceId, batch_key, upload_id: uploadId, batch_no })))
+    .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'batch_key']).doUpdateSet((eb) => ({ upload_id: eb.ref('excluded.upload_id'), batch_no: eb.ref('excluded.batch_no') })))
     .execute();
   return Number(numAffectedRows ?? 0);
 }
@@ -107,12 +146,20 @@ export async function replaceBatches(db: Conn, partnershipId: number, sourceId: 
 const COUNT_TABLES = ['incident_counts', 'incident_cell_counts'] as const;
 
 /**
- * Adds an upload's incidents to the analysis counts. Runs in the import's transaction,
- * after the COPY, so the counts appear and disappear with the rows.
+ * Adds an upload's analysis counts, summed by the import as its rows streamed, in the
+ * import's transaction on its client.
  */
-export async function addUploadCounts(db: Conn, partnershipId: number, uploadId: number): Promise<void> {
-  // The grouping lives in the database (add_upload_counts, migration 0004), beside the tables it fills.
-  await sql`SELECT add_upload_counts(${partnershipId}::int, ${uploadId}::int)`.execute(db);
+export async function copyUploadCounts(client: pg.PoolClient, ids: UploadIds, counts: UploadCounts): Promise<void> {
+  const tables = [['incident_counts', COUNT_COLUMNS], ['incident_cell_counts', CELL_COUNT_COLUMNS]] as const;
+  for (const [table, columns] of tables) {
+    const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`));
+    const done = once(copy, 'finish');
+    const out = new BinaryCopyWriter();
+    counts.write(ids, table, out, (block) => copy.write(block));
+    out.end();
+    copy.end(out.take());
+    await done;
+  }
 }
 
 export async function insertQuarantinedRows(db: Conn, partnershipId: number, uploadId: number, rows: Array<{ line: number; problems: unknown; raw: unknown }>) {

@@ -122,12 +122,12 @@ const ROLES: readonly Role[] = [
  * throws FileRefusedError for an invalid mapping, a column that names personal data, a
  * mapped column that is missing, or a file that cannot be read.
  */
-export async function* parseGenericIncidents(
+export async function* parseGenericIncidentBatches(
   input: Readable,
   format: 'csv' | 'xlsx',
   mapping: TColumnMapping,
   opts: GenericOptions = {},
-): AsyncGenerator<ParsedRow> {
+): AsyncGenerator<ParsedRow[]> {
   const checked = ZColumnMappingSchema.safeParse(mapping);
   if (!checked.success) {
     // Refused before a byte is read: release the upload rather than leave it hanging.
@@ -155,13 +155,15 @@ export async function* parseGenericIncidents(
       : readCsvBatches(input, { onDecode: opts.onDecode });
   let layout: Layout | null = null;
   for await (const batch of batches) {
+    const rows: ParsedRow[] = [];
     for (const record of batch) {
       if (layout === null) {
         layout = readHeader(record, map);
         continue;
       }
-      yield parseRow(layout, ctx, record.cells, record.line);
+      rows.push(parseRow(layout, ctx, record.cells, record.line));
     }
+    if (rows.length > 0) yield rows;
   }
   if (layout === null) {
     throw new FileRefusedError('empty-file', 'The file is empty: there is no header row naming the columns.', [
@@ -483,4 +485,9 @@ function fromGrid(eastingText: string, northingText: string): GridResult | null 
   const [lon, lat] = fromBng(e, n);
   if (!insideUk(lon, lat)) return { which: 'easting', reason: REASONS.outsideUk };
   return { lon: Math.round(lon * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6 };
+}
+
+/** The same rows one by one. */
+export async function* parseGenericIncidents(input: Readable, format: 'csv' | 'xlsx', mapping: TColumnMapping, opts: GenericOptions = {}): AsyncGenerator<ParsedRow> {
+  for await (const rows of parseGenericIncidentBatches(input, format, mapping, opts)) yield* rows;
 }

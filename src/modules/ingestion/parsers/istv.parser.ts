@@ -108,11 +108,11 @@ const CLOCK_CHANGE_MS = 60 * 60 * 1000;
  * Reads one ISTV submission. Yields a ParsedRow per assault; throws FileRefusedError for
  * a bad submission header, a column outside the dataset, or unreadable CSV.
  */
-export async function* parseIstv(
+export async function* parseIstvBatches(
   input: Readable,
   header: IstvSubmissionHeader,
   opts: IstvOptions = DEFAULT_OPTIONS,
-): AsyncGenerator<ParsedRow> {
+): AsyncGenerator<ParsedRow[]> {
   let submission: Submission;
   let methods: Map<string, string>;
   let locationTypes: Map<string, string>;
@@ -135,13 +135,15 @@ export async function* parseIstv(
 
   let layout: Layout | null = null;
   for await (const batch of readCsvBatches(input, { onDecode: opts.onDecode })) {
+    const rows: ParsedRow[] = [];
     for (const record of batch) {
       if (layout === null) {
         layout = readHeader(record.cells);
         continue;
       }
-      yield parseRow(layout, context, record.cells, record.line);
+      rows.push(parseRow(layout, context, record.cells, record.line));
     }
+    if (rows.length > 0) yield rows;
   }
   if (layout === null) {
     throw new FileRefusedError(
@@ -393,4 +395,9 @@ function parseRow(layout: Layout, ctx: RowContext, cells: string[], line: number
     },
   };
   return { kind: 'ok', incident };
+}
+
+/** The same rows one by one. */
+export async function* parseIstv(input: Readable, header: IstvSubmissionHeader, opts: IstvOptions = DEFAULT_OPTIONS): AsyncGenerator<ParsedRow> {
+  for await (const rows of parseIstvBatches(input, header, opts)) yield* rows;
 }

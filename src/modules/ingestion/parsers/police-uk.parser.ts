@@ -92,7 +92,7 @@ const FREE_TEXT: ReadonlySet<Col> = new Set<Col>([
 ]);
 
 const CANONICAL_BY_NORMALISED = new Map<string, Col>(POLICE_UK_COLUMNS.map((c) => [normaliseHeader(c), c]));
-const CRIME_TYPES = new Set<string>(POLICE_UK_CRIME_TYPES);
+const CRIME_TYPES = new Map<string, string>(POLICE_UK_CRIME_TYPES.map((t) => [t, t]));
 const CRIME_TYPE_BY_LOWER = new Map<string, string>(POLICE_UK_CRIME_TYPES.map((t) => [t.toLowerCase(), t]));
 const HEX = new Uint8Array(128);
 for (const ch of '0123456789abcdefABCDEF') HEX[ch.charCodeAt(0)] = 1;
@@ -108,6 +108,20 @@ function isCrimeId(text: string): boolean {
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
+
+// A file has a handful of forces and months: each batch key is made once and shared by
+// its rows, which saves building and hashing a new string per row.
+const batchKeys = new Map<string, Map<string, string>>();
+function batchKeyOf(reportedBy: string, month: string): string {
+  let byMonth = batchKeys.get(reportedBy);
+  if (byMonth === undefined) {
+    if (batchKeys.size > 1000) batchKeys.clear();
+    batchKeys.set(reportedBy, byMonth = new Map());
+  }
+  let key = byMonth.get(month);
+  if (key === undefined) byMonth.set(month, key = reportedBy + '|' + month);
+  return key;
+}
 const MONTH_CACHE_LIMIT = 1000;
 
 /**
@@ -115,7 +129,7 @@ const MONTH_CACHE_LIMIT = 1000;
  * file order, with its physical line number; throws FileRefusedError when the file as a
  * whole cannot be used (wrong columns, broken quoting, not text).
  */
-export async function* parsePoliceUk(input: Readable, opts: PoliceUkOptions = {}): AsyncGenerator<ParsedRow> {
+export async function* parsePoliceUkBatches(input: Readable, opts: PoliceUkOptions = {}): AsyncGenerator<ParsedRow[]> {
   const currentMonth = londonMonthOf(opts.now ?? new Date());
   // Months repeat on every row of a file, so each distinct value is checked once.
   const monthVerdicts = new Map<string, string | null>();
@@ -130,13 +144,15 @@ export async function* parsePoliceUk(input: Readable, opts: PoliceUkOptions = {}
 
   let layout: Layout | null = null;
   for await (const batch of readCsvBatches(input, { onDecode: opts.onDecode })) {
+    const rows: ParsedRow[] = [];
     for (const record of batch) {
       if (layout === null) {
         layout = readHeader(record.cells, opts.fileName);
         continue;
       }
-      yield parseRow(layout, record.cells, record.line, monthProblem);
+      rows.push(parseRow(layout, record.cells, record.line, monthProblem));
     }
+    if (rows.length > 0) yield rows;
   }
   if (layout === null) {
     throw new FileRefusedError(
@@ -261,7 +277,8 @@ function parseRow(
   }
   if (reportedBy.length === 0) (problems ??= []).push({ line, field: 'Reported by', reason: REASONS.empty });
 
-  const crimeType: string | undefined = CRIME_TYPES.has(crimeTypeText) ? crimeTypeText : CRIME_TYPE_BY_LOWER.get(crimeTypeText.toLowerCase());
+  // The published spelling, one string per type: later lookups of it by the import are then cheap.
+  const crimeType: string | undefined = CRIME_TYPES.get(crimeTypeText) ?? CRIME_TYPE_BY_LOWER.get(crimeTypeText.toLowerCase());
   if (crimeType === undefined && !hasProblemFor(problems, 'Crime type')) {
     (problems ??= []).push({
       line,
@@ -307,7 +324,7 @@ function parseRow(
     lon,
     lat,
     areaCode: areaCode.length > 0 ? areaCode : null,
-    batchKey: reportedBy + '|' + month,
+    batchKey: batchKeyOf(reportedBy, month),
     attributes: {
       reportedBy,
       fallsWithin: fallsWithin.length > 0 ? fallsWithin : null,
@@ -316,4 +333,9 @@ function parseRow(
     },
   };
   return { kind: 'ok', incident };
+}
+
+/** The same rows one by one. */
+export async function* parsePoliceUk(input: Readable, opts: PoliceUkOptions = {}): AsyncGenerator<ParsedRow> {
+  for await (const rows of parsePoliceUkBatches(input, opts)) yield* rows;
 }

@@ -1,0 +1,244 @@
+import type { LocationStatus } from '../../db/schema.ts';
+import type { AreaAssignment } from './area-assigner.ts';
+import { BinaryCopyWriter, unixDaysOfMonth } from './copy-binary.ts';
+import { londonParts } from './parsers/london-time.ts';
+
+/**
+ * The analysis counts of one upload (migration 0004: incident_counts and, for rows with a
+ * British National Grid position, incident_cell_counts by 50 m square), summed while its
+ * rows stream past instead of grouped by PostgreSQL afterwards: that grouping took as long
+ * again as storing the rows (BENCHMARKS.md).
+ *
+ * Each row's batch and month, category and Europe/London weekday and hour become one small
+ * number, counted under the row's point (see PointTally), so counting a row costs a few
+ * lookups of numbers and makes no garbage. More distinct values than the number has room
+ * for send the rows to a map keyed by text, which is slower but has no limit.
+ */
+
+type Period = { batchNo: number; month: string };
+type Kind = { category: string; sourceCategory: string };
+type Place = { lsoa11Id: number | null; lsoa21Id: number | null; wardId: number | null; ladId: number | null };
+
+const STATUSES: readonly LocationStatus[] = ['located', 'no-location', 'outside-area'];
+const STATUS_CODE: Record<LocationStatus, number> = { located: 0, 'no-location': 1, 'outside-area': 2 };
+/** 7 × 24 weekday-hours, and one more for rows with no time of day. */
+const NO_TIME = 168;
+
+// Radices of a point's key, period × kind × weekday-hour, kept below 2^30 so that it is
+// a small integer for the engine.
+const PERIODS = 4096;
+const KINDS = 1024;
+/** 50 m squares per axis: 1,638 km, beyond Great Britain's grid. */
+const CELL_AXIS = 32_768;
+const OFF_GRID = -2;
+/** Area ids below this combine into one number. */
+const AREA_ID_LIMIT = 67_108_864;
+
+/**
+ * What is counted at one point: its areas and status, and its 50 m square. The area
+ * assigner hands every row at a point the same assignment, so a row finds its point's
+ * tallies through that object and counts with one lookup of a small number.
+ */
+type PointTally = {
+  place: number;
+  status: number;
+  /** 50 m square (column × CELL_AXIS + row), or -1 for none. */
+  cell: number;
+  /** Rows by period, kind and weekday-hour. */
+  n: Map<number, number>;
+};
+
+export class UploadCounts {
+  private readonly periods: Period[] = [];
+  private readonly periodIndex = new Map<number, number>();
+  private readonly monthIndex = new Map<string, number>();
+  private readonly kinds: Kind[] = [];
+  private readonly kindIndex = new Map<string, number>();
+  private readonly places: Place[] = [];
+  private readonly placeIndex = new Map<number | string, number>();
+  private readonly points = new WeakMap<AreaAssignment, PointTally>();
+  private readonly talliesByKey = new Map<string, PointTally>();
+  /** Rows whose period, kind or point does not fit the small-number key, by a text key. */
+  private readonly byText = new Map<string, number>();
+  private lastPeriod = { batchNo: -1, month: '', index: -1 };
+  private merged: { counts: Map<string, number>; cells: Map<string, number> } | undefined;
+
+  add(batchNo: number, month: string, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null): void {
+    const period = this.periodOf(batchNo, month);
+    const kind = this.kindOf(category, sourceCategory);
+    const time = occurredAt === null ? NO_TIME : weekdayHour(occurredAt);
+    let tally = this.points.get(place);
+    if (tally === undefined) {
+      tally = this.tallyFor(place);
+      this.points.set(place, tally);
+    }
+    if (period < PERIODS && kind < KINDS && tally.cell !== OFF_GRID) {
+      const key = (period * KINDS + kind) * 256 + time;
+      tally.n.set(key, (tally.n.get(key) ?? 0) + 1);
+    } else {
+      const key = `${period}.${kind}.${time}.${tally.place}.${tally.status}.${tally.cell}`;
+      this.byText.set(key, (this.byText.get(key) ?? 0) + 1);
+    }
+  }
+
+  /**
+   * Both tables' rows: incident_counts by period, kind, weekday-hour, areas and status;
+   * incident_cell_counts the same without status and with the 50 m square, for rows that
+   * have one. Many points share an area, so their tallies are merged here.
+   */
+  private rows(): { counts: Map<string, number>; cells: Map<string, number> } {
+    const counts = new Map<string, number>();
+    const cells = new Map<string, number>();
+    const add = (period: number, kind: number, time: number, place: number, status: number, cell: number, n: number) => {
+      const head = `${period}.${kind}.${time}.${place}`;
+      const countKey = `${head}.${status}`;
+      counts.set(countKey, (counts.get(countKey) ?? 0) + n);
+      if (cell >= 0) {
+        const cellKey = `${head}.${cell}`;
+        cells.set(cellKey, (cells.get(cellKey) ?? 0) + n);
+      }
+    };
+    for (const tally of this.talliesByKey.values()) {
+      for (const [key, n] of tally.n) {
+        const time = key % 256;
+        const periodKind = (key - time) / 256;
+        const kind = periodKind % KINDS;
+        add((periodKind - kind) / KINDS, kind, time, tally.place, tally.status, tally.cell, n);
+      }
+    }
+    for (const [key, n] of this.byText) {
+      const [period, kind, time, place, status, cell] = key.split('.').map(Number) as [number, number, number, number, number, number];
+      add(period, kind, time, place, status, cell === OFF_GRID ? -1 : cell, n);
+    }
+    return { counts, cells };
+  }
+
+  /** incident_counts rows, then incident_cell_counts rows, in binary COPY form (columns as COUNT_COLUMNS and CELL_COUNT_COLUMNS). */
+  write(ids: UploadIds, table: 'incident_counts' | 'incident_cell_counts', out: BinaryCopyWriter, flush: (block: Buffer) => void): void {
+    const { counts, cells } = (this.merged ??= this.rows());
+    if (table === 'incident_counts') {
+      for (const [key, n] of counts) {
+        const [period, kind, time, place, status] = key.split('.').map(Number) as [number, number, number, number, number];
+        this.writeDimensions(ids, out, period, kind, place, time, COUNT_COLUMNS.length);
+        out.text(STATUSES[status]!);
+        out.int4(n);
+        if (out.length >= FLUSH_BYTES) flush(out.take());
+      }
+    } else {
+      for (const [key, n] of cells) {
+        const [period, kind, time, place, cell] = key.split('.').map(Number) as [number, number, number, number, number];
+        this.writeDimensions(ids, out, period, kind, place, time, CELL_COUNT_COLUMNS.length);
+        out.int4(Math.floor(cell / CELL_AXIS));
+        out.int4(cell % CELL_AXIS);
+        out.int4(n);
+        if (out.length >= FLUSH_BYTES) flush(out.take());
+      }
+    }
+  }
+
+  /** The columns both tables share, in their order. */
+  private writeDimensions(ids: UploadIds, out: BinaryCopyWriter, period: number, kind: number, place: number, time: number, fields: number): void {
+    const p = this.periods[period]!;
+    const k = this.kinds[kind]!;
+    const a = this.places[place]!;
+    out.row(fields);
+    out.int4(ids.partnershipId);
+    out.int4(ids.sourceId);
+    out.int4(ids.uploadId);
+    out.int4(p.batchNo);
+    out.date(unixDaysOfMonth(p.month));
+    out.text(k.category);
+    out.text(k.sourceCategory);
+    out.int4(a.lsoa11Id);
+    out.int4(a.lsoa21Id);
+    out.int4(a.wardId);
+    out.int4(a.ladId);
+    out.int2(time === NO_TIME ? null : Math.floor(time / 24) + 1);
+    out.int2(time === NO_TIME ? null : time % 24);
+  }
+
+  /** The tally of an assignment met for the first time: shared by every assignment with the same areas, status and square. */
+  private tallyFor(place: AreaAssignment): PointTally {
+    const hasSquare = place.easting !== null && place.easting >= 0 && place.northing !== null && place.northing >= 0;
+    const cellE = hasSquare ? Math.floor(place.easting! / 50) : -1;
+    const cellN = hasSquare ? Math.floor(place.northing! / 50) : -1;
+    // Squares beyond the grid's axis (far outside Great Britain) go through the text key.
+    const cell = !hasSquare ? -1 : cellE < CELL_AXIS && cellN < CELL_AXIS ? cellE * CELL_AXIS + cellN : OFF_GRID;
+    const where = this.placeOf(place);
+    const status = STATUS_CODE[place.status];
+    const key = `${where}.${status}.${cell}`;
+    let tally = this.talliesByKey.get(key);
+    if (tally === undefined) {
+      tally = { place: where, status, cell, n: new Map() };
+      this.talliesByKey.set(key, tally);
+    }
+    return tally;
+  }
+
+  private periodOf(batchNo: number, month: string): number {
+    // Rows of one batch and month usually come together.
+    if (batchNo === this.lastPeriod.batchNo && month === this.lastPeriod.month) return this.lastPeriod.index;
+    const index = this.findPeriod(batchNo, month);
+    this.lastPeriod = { batchNo, month, index };
+    return index;
+  }
+
+  private findPeriod(batchNo: number, month: string): number {
+    let m = this.monthIndex.get(month);
+    if (m === undefined) this.monthIndex.set(month, m = this.monthIndex.size);
+    const key = batchNo * 1_048_576 + m;
+    let index = this.periodIndex.get(key);
+    if (index === undefined) {
+      index = this.periods.length;
+      this.periods.push({ batchNo, month });
+      this.periodIndex.set(key, index);
+    }
+    return index;
+  }
+
+  /** Within one upload a source category always maps to the same category. */
+  private kindOf(category: string, sourceCategory: string): number {
+    let index = this.kindIndex.get(sourceCategory);
+    if (index === undefined) {
+      index = this.kinds.length;
+      this.kinds.push({ category, sourceCategory });
+      this.kindIndex.set(sourceCategory, index);
+    }
+    return index;
+  }
+
+  /** Within one upload the ward and local authority follow from the LSOAs. */
+  private placeOf(place: AreaAssignment): number {
+    const l11 = place.lsoa11Id ?? -1;
+    const l21 = place.lsoa21Id ?? -1;
+    const key = l11 < AREA_ID_LIMIT && l21 < AREA_ID_LIMIT ? (l11 + 1) * AREA_ID_LIMIT + (l21 + 1) : `${l11}.${l21}`;
+    let index = this.placeIndex.get(key);
+    if (index === undefined) {
+      index = this.places.length;
+      this.places.push({ lsoa11Id: place.lsoa11Id, lsoa21Id: place.lsoa21Id, wardId: place.wardId, ladId: place.ladId });
+      this.placeIndex.set(key, index);
+    }
+    return index;
+  }
+}
+
+export type UploadIds = { partnershipId: number; sourceId: number; uploadId: number };
+
+const FLUSH_BYTES = 256 * 1024;
+
+export const COUNT_COLUMNS = [
+  'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month', 'category', 'source_category',
+  'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'weekday', 'hour', 'location_status', 'n',
+] as const;
+
+export const CELL_COUNT_COLUMNS = [
+  'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month', 'category', 'source_category',
+  'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'weekday', 'hour', 'cell_e', 'cell_n', 'n',
+] as const;
+
+/** Europe/London ISO weekday (Monday 0 here) × 24 + hour. */
+function weekdayHour(instant: Date): number {
+  const local = londonParts(instant);
+  const sundayFirst = new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay();
+  return ((sundayFirst + 6) % 7) * 24 + local.hour;
+}
