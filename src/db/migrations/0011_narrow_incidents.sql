@@ -65,14 +65,16 @@ UPDATE incident_counts c SET batch_no = b.batch_no FROM batches b
 WHERE b.partnership_id = c.partnership_id AND b.source_id = c.source_id AND b.batch_key = c.batch_key AND b.upload_id = c.upload_id;
 DELETE FROM incident_counts WHERE batch_no IS NULL;
 ALTER TABLE incident_counts ALTER COLUMN batch_no SET NOT NULL, DROP COLUMN batch_key;
-CREATE INDEX incident_counts_upload_batch ON incident_counts (upload_id, batch_no);
 
 ALTER TABLE incident_cell_counts ADD COLUMN batch_no integer;
 UPDATE incident_cell_counts c SET batch_no = b.batch_no FROM batches b
 WHERE b.partnership_id = c.partnership_id AND b.source_id = c.source_id AND b.batch_key = c.batch_key AND b.upload_id = c.upload_id;
 DELETE FROM incident_cell_counts WHERE batch_no IS NULL;
 ALTER TABLE incident_cell_counts ALTER COLUMN batch_no SET NOT NULL, DROP COLUMN batch_key;
-CREATE INDEX incident_cell_counts_upload_batch ON incident_cell_counts (upload_id, batch_no);
+-- Counts arrive upload by upload, so a block-range index finds an upload's counts (to
+-- replace or withdraw them) for a fraction of a b-tree's cost at import.
+CREATE INDEX incident_counts_upload ON incident_counts USING brin (upload_id);
+CREATE INDEX incident_cell_counts_upload ON incident_cell_counts USING brin (upload_id);
 
 -- Like incidents, the counts are written only by the import, which resolves the
 -- partnership itself: a foreign-key check per count row doubled the time to store them.

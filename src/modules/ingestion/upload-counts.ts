@@ -15,7 +15,7 @@ import { londonParts } from './parsers/london-time.ts';
  * for send the rows to a map keyed by text, which is slower but has no limit.
  */
 
-type Period = { batchNo: number; month: string };
+type Period = { batchNo: number; monthDays: number };
 type Kind = { category: string; sourceCategory: string };
 type Place = { lsoa11Id: number | null; lsoa21Id: number | null; wardId: number | null; ladId: number | null };
 
@@ -58,10 +58,11 @@ export class UploadCounts {
   private readonly placeIndex = new Map<number | string, number>();
   private readonly points = new WeakMap<AreaAssignment, PointTally>();
   private readonly talliesByKey = new Map<string, PointTally>();
-  /** Rows whose period, kind or point does not fit the small-number key, by a text key. */
+  /** Rows whose period, kind or square does not fit the small-number key, by a text key, for each table. */
   private readonly byText = new Map<string, number>();
+  private readonly byTextCells = new Map<string, number>();
   private lastPeriod = { batchNo: -1, month: '', index: -1 };
-  private merged: { counts: Map<string, number>; cells: Map<string, number> } | undefined;
+  private merged: ReturnType<UploadCounts['groups']> | undefined;
 
   add(batchNo: number, month: string, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null): void {
     const period = this.periodOf(batchNo, month);
@@ -72,66 +73,86 @@ export class UploadCounts {
       tally = this.tallyFor(place);
       this.points.set(place, tally);
     }
-    if (period < PERIODS && kind < KINDS && tally.cell !== OFF_GRID) {
+    // Whether a row goes by small number or by text depends only on its period and kind,
+    // so the two never hold the same group; nor does a square off the grid share one.
+    if (period < PERIODS && kind < KINDS) {
       const key = (period * KINDS + kind) * 256 + time;
       tally.n.set(key, (tally.n.get(key) ?? 0) + 1);
+      if (tally.cell === OFF_GRID) this.countCellByText(period, kind, time, tally.place, place);
     } else {
-      const key = `${period}.${kind}.${time}.${tally.place}.${tally.status}.${tally.cell}`;
+      const key = `${period}.${kind}.${time}.${tally.place}.${tally.status}`;
       this.byText.set(key, (this.byText.get(key) ?? 0) + 1);
+      if (tally.cell !== -1) this.countCellByText(period, kind, time, tally.place, place);
     }
+  }
+
+  private countCellByText(period: number, kind: number, time: number, where: number, place: AreaAssignment): void {
+    const key = `${period}.${kind}.${time}.${where}.${Math.floor(place.easting! / 50)}.${Math.floor(place.northing! / 50)}`;
+    this.byTextCells.set(key, (this.byTextCells.get(key) ?? 0) + 1);
   }
 
   /**
-   * Both tables' rows: incident_counts by period, kind, weekday-hour, areas and status;
-   * incident_cell_counts the same without status and with the 50 m square, for rows that
-   * have one. Many points share an area, so their tallies are merged here.
+   * Both tables' rows, as groups of tallies: incident_counts by areas and status,
+   * incident_cell_counts by areas and 50 m square (status is not kept there). Many points
+   * share an area, so their tallies are merged by key within each group.
    */
-  private rows(): { counts: Map<string, number>; cells: Map<string, number> } {
-    const counts = new Map<string, number>();
-    const cells = new Map<string, number>();
-    const add = (period: number, kind: number, time: number, place: number, status: number, cell: number, n: number) => {
-      const head = `${period}.${kind}.${time}.${place}`;
-      const countKey = `${head}.${status}`;
-      counts.set(countKey, (counts.get(countKey) ?? 0) + n);
-      if (cell >= 0) {
-        const cellKey = `${head}.${cell}`;
-        cells.set(cellKey, (cells.get(cellKey) ?? 0) + n);
-      }
-    };
+  private groups(): { counts: Array<{ place: number; status: number; n: Map<number, number> }>; cells: Array<{ place: number; cell: number; n: Map<number, number> }> } {
+    const counts = new Map<number, { place: number; status: number; n: Map<number, number> }>();
+    const cells = new Map<string, { place: number; cell: number; n: Map<number, number> }>();
     for (const tally of this.talliesByKey.values()) {
-      for (const [key, n] of tally.n) {
+      const countKey = tally.place * 4 + tally.status;
+      let group = counts.get(countKey);
+      if (group === undefined) counts.set(countKey, group = { place: tally.place, status: tally.status, n: new Map() });
+      mergeInto(group.n, tally.n);
+      if (tally.cell < 0) continue;
+      const cellKey = `${tally.place}.${tally.cell}`;
+      let square = cells.get(cellKey);
+      if (square === undefined) cells.set(cellKey, square = { place: tally.place, cell: tally.cell, n: new Map() });
+      mergeInto(square.n, tally.n);
+    }
+    return { counts: [...counts.values()], cells: [...cells.values()] };
+  }
+
+  /** One table's rows in binary COPY form (columns as COUNT_COLUMNS or CELL_COUNT_COLUMNS). */
+  write(ids: UploadIds, table: 'incident_counts' | 'incident_cell_counts', out: BinaryCopyWriter, flush: (block: Buffer) => void): void {
+    const { counts, cells } = (this.merged ??= this.groups());
+    const each = (n: Map<number, number>, place: number, fields: number, rest: (n: number) => void) => {
+      for (const [key, count] of n) {
         const time = key % 256;
         const periodKind = (key - time) / 256;
         const kind = periodKind % KINDS;
-        add((periodKind - kind) / KINDS, kind, time, tally.place, tally.status, tally.cell, n);
+        this.writeDimensions(ids, out, (periodKind - kind) / KINDS, kind, place, time, fields);
+        rest(count);
+        if (out.length >= FLUSH_BYTES) flush(out.take());
       }
-    }
-    for (const [key, n] of this.byText) {
-      const [period, kind, time, place, status, cell] = key.split('.').map(Number) as [number, number, number, number, number, number];
-      add(period, kind, time, place, status, cell === OFF_GRID ? -1 : cell, n);
-    }
-    return { counts, cells };
-  }
-
-  /** incident_counts rows, then incident_cell_counts rows, in binary COPY form (columns as COUNT_COLUMNS and CELL_COUNT_COLUMNS). */
-  write(ids: UploadIds, table: 'incident_counts' | 'incident_cell_counts', out: BinaryCopyWriter, flush: (block: Buffer) => void): void {
-    const { counts, cells } = (this.merged ??= this.rows());
+    };
     if (table === 'incident_counts') {
-      for (const [key, n] of counts) {
+      for (const group of counts) {
+        each(group.n, group.place, COUNT_COLUMNS.length, (count) => {
+          out.text(STATUSES[group.status]!);
+          out.int4(count);
+        });
+      }
+      for (const [key, count] of this.byText) {
         const [period, kind, time, place, status] = key.split('.').map(Number) as [number, number, number, number, number];
         this.writeDimensions(ids, out, period, kind, place, time, COUNT_COLUMNS.length);
         out.text(STATUSES[status]!);
-        out.int4(n);
-        if (out.length >= FLUSH_BYTES) flush(out.take());
+        out.int4(count);
       }
     } else {
-      for (const [key, n] of cells) {
-        const [period, kind, time, place, cell] = key.split('.').map(Number) as [number, number, number, number, number];
+      for (const square of cells) {
+        each(square.n, square.place, CELL_COUNT_COLUMNS.length, (count) => {
+          out.int4(Math.floor(square.cell / CELL_AXIS));
+          out.int4(square.cell % CELL_AXIS);
+          out.int4(count);
+        });
+      }
+      for (const [key, count] of this.byTextCells) {
+        const [period, kind, time, place, cellE, cellN] = key.split('.').map(Number) as [number, number, number, number, number, number];
         this.writeDimensions(ids, out, period, kind, place, time, CELL_COUNT_COLUMNS.length);
-        out.int4(Math.floor(cell / CELL_AXIS));
-        out.int4(cell % CELL_AXIS);
-        out.int4(n);
-        if (out.length >= FLUSH_BYTES) flush(out.take());
+        out.int4(cellE);
+        out.int4(cellN);
+        out.int4(count);
       }
     }
   }
@@ -146,7 +167,7 @@ export class UploadCounts {
     out.int4(ids.sourceId);
     out.int4(ids.uploadId);
     out.int4(p.batchNo);
-    out.date(unixDaysOfMonth(p.month));
+    out.date(p.monthDays);
     out.text(k.category);
     out.text(k.sourceCategory);
     out.int4(a.lsoa11Id);
@@ -190,7 +211,7 @@ export class UploadCounts {
     let index = this.periodIndex.get(key);
     if (index === undefined) {
       index = this.periods.length;
-      this.periods.push({ batchNo, month });
+      this.periods.push({ batchNo, monthDays: unixDaysOfMonth(month) });
       this.periodIndex.set(key, index);
     }
     return index;
@@ -235,6 +256,10 @@ export const CELL_COUNT_COLUMNS = [
   'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month', 'category', 'source_category',
   'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'weekday', 'hour', 'cell_e', 'cell_n', 'n',
 ] as const;
+
+function mergeInto(into: Map<number, number>, from: Map<number, number>): void {
+  for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n);
+}
 
 /** Europe/London ISO weekday (Monday 0 here) × 24 + hour. */
 function weekdayHour(instant: Date): number {

@@ -108,11 +108,15 @@ function isCrimeId(text: string): boolean {
 }
 
 const MONTH = /^(\d{4})-(\d{2})$/;
+const MONTH_CACHE_LIMIT = 1000;
 
 // A file has a handful of forces and months: each batch key is made once and shared by
-// its rows, which saves building and hashing a new string per row.
+// its rows, which saves building and hashing a new string per row. Rows of one force and
+// month usually come together, so the last key is tried first.
 const batchKeys = new Map<string, Map<string, string>>();
+let lastBatch = { reportedBy: '', month: '', key: '' };
 function batchKeyOf(reportedBy: string, month: string): string {
+  if (reportedBy === lastBatch.reportedBy && month === lastBatch.month) return lastBatch.key;
   let byMonth = batchKeys.get(reportedBy);
   if (byMonth === undefined) {
     if (batchKeys.size > 1000) batchKeys.clear();
@@ -120,9 +124,9 @@ function batchKeyOf(reportedBy: string, month: string): string {
   }
   let key = byMonth.get(month);
   if (key === undefined) byMonth.set(month, key = reportedBy + '|' + month);
+  lastBatch = { reportedBy, month, key };
   return key;
 }
-const MONTH_CACHE_LIMIT = 1000;
 
 /**
  * Reads a data.police.uk street-level crime CSV. Yields one ParsedRow per data row, in
