@@ -204,11 +204,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
           stats.imported++;
           if (!writing) continue;
           counts.add(batchNo, incident.month, category.code, incident.sourceCategory, place, incident.occurredAt);
-          repo.writeIncidentRow(out, ids, {
-            batchNo, line: incident.line, sourceRef: incident.sourceRef, monthDays, occurredAtMs: incident.occurredAt ? incident.occurredAt.getTime() : null,
-            category: category.code, sourceCategory: incident.sourceCategory, outcome: incident.outcome, locationDesc: incident.locationDesc,
-            lon: incident.lon, lat: incident.lat, place, attributesJson: attributesJson(request.kind, incident, place.status),
-          });
+          repo.writeIncidentRow(out, ids, incident, { batchNo, monthDays, category: category.code, place, attributesJson: attributesJson(request.kind, incident, place.status) });
         }
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
         if (writing && out.length >= COPY_BLOCK_BYTES) {
@@ -334,11 +330,19 @@ async function resolveFeedOptions(handle: DatabaseHandle, request: ImportRequest
 type CategoryMapping = (sourceCategory: string) => { code: string; mapped: boolean };
 
 function categoryMapper(kind: SourceKind, saved: Map<string, string>, taxonomy?: { default?: string | undefined; map?: Record<string, string> | undefined }): CategoryMapping {
-  if (kind === 'istv') return () => ({ code: ISTV_CATEGORY, mapped: true });
+  const istv = { code: ISTV_CATEGORY, mapped: true };
+  if (kind === 'istv') return () => istv;
   const fromFile = new Map(Object.entries(taxonomy?.map ?? {}));
+  // One answer per source category, made once: a file names few categories many times.
+  const answers = new Map<string, { code: string; mapped: boolean }>();
   return (sourceCategory) => {
-    const code = saved.get(sourceCategory) ?? fromFile.get(sourceCategory) ?? taxonomy?.default;
-    return code ? { code, mapped: true } : { code: FALLBACK_CATEGORY, mapped: false };
+    let answer = answers.get(sourceCategory);
+    if (answer === undefined) {
+      const code = saved.get(sourceCategory) ?? fromFile.get(sourceCategory) ?? taxonomy?.default;
+      answer = code ? { code, mapped: true } : { code: FALLBACK_CATEGORY, mapped: false };
+      if (answers.size < 10_000) answers.set(sourceCategory, answer);
+    }
+    return answer;
   };
 }
 

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { Db, Tx } from '../../db/connection.ts';
 import type { SourceKind } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
+import type { ParsedIncident } from './incident.types.ts';
 import { BinaryCopyWriter } from './copy-binary.ts';
 import { CELL_COUNT_COLUMNS, COUNT_COLUMNS, type UploadCounts, type UploadIds } from './upload-counts.ts';
 
@@ -76,11 +77,8 @@ export const INCIDENT_COPY_COLUMNS = [
   'outcome', 'location_desc', 'lon', 'lat', 'easting', 'northing', 'location_status', 'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'attributes',
 ] as const;
 
-/** What one stored incident holds besides its upload's ids, in INCIDENT_COPY_COLUMNS order. */
-export type IncidentRow = {
-  batchNo: number; line: number; sourceRef: string | null; monthDays: number; occurredAtMs: number | null; category: string; sourceCategory: string;
-  outcome: string | null; locationDesc: string | null; lon: number | null; lat: number | null; place: AreaAssignment; attributesJson: string | null;
-};
+/** What the import decided about one incident, besides what the row said. */
+export type IncidentStored = { batchNo: number; monthDays: number; category: string; place: AreaAssignment; attributesJson: string | null };
 
 /** Opens a COPY into incidents (binary format, columns as INCIDENT_COPY_COLUMNS) on the transaction's client. */
 export function openIncidentCopy(client: pg.PoolClient): Writable {
@@ -88,23 +86,23 @@ export function openIncidentCopy(client: pg.PoolClient): Writable {
 }
 
 /** Encodes one incident for openIncidentCopy. */
-export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, row: IncidentRow): void {
+export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, incident: ParsedIncident, row: IncidentStored): void {
   const place = row.place;
   out.row(INCIDENT_COPY_COLUMNS.length);
   out.int4(ids.partnershipId);
   out.int4(ids.sourceId);
   out.int4(ids.uploadId);
   out.int4(row.batchNo);
-  out.int4(row.line);
-  out.text(row.sourceRef);
+  out.int4(incident.line);
+  out.text(incident.sourceRef);
   out.date(row.monthDays);
-  out.timestamptz(row.occurredAtMs);
+  out.timestamptz(incident.occurredAt === null ? null : incident.occurredAt.getTime());
   out.text(row.category);
-  out.text(row.sourceCategory);
-  out.text(row.outcome);
-  out.text(row.locationDesc);
-  out.float8(row.lon);
-  out.float8(row.lat);
+  out.text(incident.sourceCategory);
+  out.text(incident.outcome);
+  out.text(incident.locationDesc);
+  out.float8(incident.lon);
+  out.float8(incident.lat);
   out.int4(place.easting);
   out.int4(place.northing);
   out.text(place.status);
