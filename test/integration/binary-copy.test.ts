@@ -83,3 +83,27 @@ describe('counts of a list with more categories than the counting key holds', ()
     expect(rows[0]).toEqual({ n: 1500, kinds: 1200 });
   });
 });
+
+describe('a NUL character, which PostgreSQL cannot store as text', () => {
+  it('refuses the file, naming the line, and stores nothing', async () => {
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents`.execute(handle.db);
+    // Far enough into the file to pass the decoder's first look, which refuses a NUL near the start itself.
+    const good = Array.from({ length: 5000 }, (_, i) => `ASB/${i},01/05/2025 22:10,Noise,High Street,,,Open\n`).join('');
+    const csv = 'Reference,Reported,Category,Location,Easting,Northing,Status\n' + good
+      + 'ASB/x,01/05/2025 22:15,Noise,High\u0000Street,,,Open\n';
+    const result = await importFile(handle, {
+      actor: p.actorFor('council'), partnershipId: p.id, kind: 'incidents', sourceSlug: 'council-asb', fileName: 'nul.csv',
+      input: Readable.from(chunksOf(Buffer.from(csv), 16 * 1024)), channel: 'cli', mode: 'quarantine',
+    });
+    expect(result.status).toBe('refused');
+    expect(result.problems).toEqual([{ line: 5002, field: '(row)', reason: 'NUL character (binary data), not text' }]);
+    const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incidents`.execute(handle.db);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+});
+
+function chunksOf(bytes: Buffer, size: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+  return chunks;
+}

@@ -112,5 +112,11 @@ function refusalFor(err: CsvScanError, header: string[] | null, maxRecordBytes: 
         `Line ${line}: a row runs on for more than ${maxRecordBytes.toLocaleString('en-GB')} bytes. This usually means a quotation mark on or after line ${line} is never closed.`,
         [{ line, field, reason: `row longer than ${maxRecordBytes} bytes` }],
       );
+    case 'nul-character':
+      return new FileRefusedError(
+        'unreadable',
+        `Line ${line} contains a NUL character, which is binary data and not text. Save the file from your system as CSV (UTF-8) and upload it again.`,
+        [{ line, field, reason: 'NUL character (binary data), not text' }],
+      );
   }
 }

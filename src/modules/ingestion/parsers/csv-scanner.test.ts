@@ -69,4 +69,19 @@ describe('CsvScanner', () => {
     expect(() => scanner.push('x'.repeat(60), out)).toThrow(CsvScanError);
     expect(out.map((r) => r.cells)).toEqual([['a', 'b']]);
   });
+
+  it('refuses a NUL character at the line it is on, however the text is cut, yielding nothing from that chunk', () => {
+    const text = 'a,b\nc,d\ne,f\u0000g\nh,i\n';
+    for (const sizes of [[text.length], [3], [5, 1]]) {
+      let error: unknown;
+      try {
+        scan(text, sizes);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CsvScanError);
+      expect((error as CsvScanError).code).toBe('nul-character');
+      expect((error as CsvScanError).line).toBe(3);
+    }
+  });
 });

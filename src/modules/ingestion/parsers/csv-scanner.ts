@@ -10,7 +10,7 @@
  * carries the physical line it starts on, counting a CRLF inside a quoted value as one line.
  */
 
-export type CsvScanErrorCode = 'quote-not-closed' | 'quote-in-value' | 'text-after-quote' | 'record-too-long';
+export type CsvScanErrorCode = 'quote-not-closed' | 'quote-in-value' | 'text-after-quote' | 'record-too-long' | 'nul-character';
 
 export class CsvScanError extends Error {
   override readonly name = 'CsvScanError';
@@ -58,6 +58,14 @@ export class CsvScanner {
 
   private scan(text: string, final: boolean, out: ScannedRecord[]): void {
     const length = text.length;
+    // NUL is never text (the decoder refuses it at the start of a file), and PostgreSQL
+    // cannot store it: refuse the file at the line it is on, before any record from there.
+    const nul = text.indexOf('\u0000');
+    if (nul !== -1) {
+      let line = this.line;
+      for (let i = text.indexOf('\n'); i !== -1 && i < nul; i = text.indexOf('\n', i + 1)) line++;
+      throw new CsvScanError('nul-character', line, null);
+    }
     let p = 0;
     let quoteAt = text.indexOf('"');
     while (p < length) {
