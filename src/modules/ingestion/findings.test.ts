@@ -33,4 +33,16 @@ describe('data-quality findings', () => {
     const kinds = findings.finish({ rows: 3, withoutLocation: 1, outsideArea: 1 }).map((f) => [f.kind, f.rowCount]);
     expect(kinds).toEqual([['no-location', 1], ['outside-area', 1], ['unmapped-category', 1]]);
   });
+
+  it('tells apart references of 64 characters that begin alike but are not Crime IDs', () => {
+    const findings = new FindingsCollector('incidents');
+    const start = 'abcdef0123456';
+    findings.observe(row(2, { sourceRef: `${start}-${'x'.repeat(50)}` }), 'located', true);
+    findings.observe(row(3, { sourceRef: `${start}-${'y'.repeat(50)}` }), 'located', true);
+    findings.observe(row(4, { sourceRef: `${start}${'0'.repeat(51)}` }), 'located', true);
+    findings.observe(row(5, { sourceRef: `${start}${'1'.repeat(51)}` }), 'located', true);
+    const result = findings.finish({ rows: 4, withoutLocation: 0, outsideArea: 0 });
+    // The two hexadecimal ids share their first 52 bits, as two real Crime IDs almost never do; the others are hashed whole.
+    expect(result.find((f) => f.kind === 'shared-crime-id')).toMatchObject({ rowCount: 2, detail: { ids: 1, sample: [{ firstLine: 4, count: 2 }] } });
+  });
 });

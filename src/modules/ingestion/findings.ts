@@ -49,11 +49,11 @@ for (let i = 0; i < 16; i++) {
 function refKey(ref: string): number {
   if (ref.length === 64) {
     let key = 0;
-    for (let i = 0; i < 13; i++) {
+    for (let i = 0; i < 64; i++) {
       const c = ref.charCodeAt(i);
       const digit = c < 128 ? HEX_VALUE[c]! : -1;
       if (digit < 0) return new Hash52().text(ref).value();
-      key = key * 16 + digit;
+      if (i < 13) key = key * 16 + digit;
     }
     return key;
   }
