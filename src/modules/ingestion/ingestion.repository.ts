@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Db, Tx } from '../../db/connection.ts';
 import type { SourceKind } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
@@ -151,12 +151,7 @@ export async function copyUploadCounts(client: pg.PoolClient, ids: UploadIds, co
   const tables = [['incident_counts', COUNT_COLUMNS], ['incident_cell_counts', CELL_COUNT_COLUMNS]] as const;
   for (const [table, columns] of tables) {
     const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`));
-    const done = once(copy, 'finish');
-    const out = new BinaryCopyWriter();
-    counts.write(ids, table, out, (block) => copy.write(block));
-    out.end();
-    copy.end(out.take());
-    await done;
+    await pipeline(Readable.from(counts.blocks(ids, table)), copy);
   }
 }
 

@@ -113,39 +113,44 @@ export class UploadCounts {
     return { counts: [...counts.values()], cells: [...cells.values()] };
   }
 
-  /** One table's rows in binary COPY form (columns as COUNT_COLUMNS or CELL_COUNT_COLUMNS). */
-  write(ids: UploadIds, table: 'incident_counts' | 'incident_cell_counts', out: BinaryCopyWriter, flush: (block: Buffer) => void): void {
+  /**
+   * One table's rows in binary COPY form (columns as COUNT_COLUMNS or CELL_COUNT_COLUMNS),
+   * in blocks, the first with the format's header and the last with its end marker.
+   */
+  *blocks(ids: UploadIds, table: 'incident_counts' | 'incident_cell_counts'): Generator<Buffer> {
     const { counts, cells } = (this.merged ??= this.groups());
-    const each = (n: Map<number, number>, place: number, fields: number, rest: (n: number) => void) => {
-      for (const [key, count] of n) {
-        const time = key % 256;
-        const periodKind = (key - time) / 256;
-        const kind = periodKind % KINDS;
-        this.writeDimensions(ids, out, (periodKind - kind) / KINDS, kind, place, time, fields);
-        rest(count);
-        if (out.length >= FLUSH_BYTES) flush(out.take());
-      }
+    const out = new BinaryCopyWriter(FLUSH_BYTES);
+    const dimensions = (key: number, place: number, fields: number) => {
+      const time = key % 256;
+      const periodKind = (key - time) / 256;
+      const kind = periodKind % KINDS;
+      this.writeDimensions(ids, out, (periodKind - kind) / KINDS, kind, place, time, fields);
     };
     if (table === 'incident_counts') {
       for (const group of counts) {
-        each(group.n, group.place, COUNT_COLUMNS.length, (count) => {
+        for (const [key, count] of group.n) {
+          dimensions(key, group.place, COUNT_COLUMNS.length);
           out.text(STATUSES[group.status]!);
           out.int4(count);
-        });
+          if (out.length >= FLUSH_BYTES) yield out.take();
+        }
       }
       for (const [key, count] of this.byText) {
         const [period, kind, time, place, status] = key.split('.').map(Number) as [number, number, number, number, number];
         this.writeDimensions(ids, out, period, kind, place, time, COUNT_COLUMNS.length);
         out.text(STATUSES[status]!);
         out.int4(count);
+        if (out.length >= FLUSH_BYTES) yield out.take();
       }
     } else {
       for (const square of cells) {
-        each(square.n, square.place, CELL_COUNT_COLUMNS.length, (count) => {
+        for (const [key, count] of square.n) {
+          dimensions(key, square.place, CELL_COUNT_COLUMNS.length);
           out.int4(Math.floor(square.cell / CELL_AXIS));
           out.int4(square.cell % CELL_AXIS);
           out.int4(count);
-        });
+          if (out.length >= FLUSH_BYTES) yield out.take();
+        }
       }
       for (const [key, count] of this.byTextCells) {
         const [period, kind, time, place, cellE, cellN] = key.split('.').map(Number) as [number, number, number, number, number, number];
@@ -153,8 +158,11 @@ export class UploadCounts {
         out.int4(cellE);
         out.int4(cellN);
         out.int4(count);
+        if (out.length >= FLUSH_BYTES) yield out.take();
       }
     }
+    out.end();
+    yield out.take();
   }
 
   /** The columns both tables share, in their order. */
