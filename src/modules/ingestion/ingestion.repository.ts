@@ -120,24 +120,27 @@ export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, incident
  */
 export async function replaceBatches(db: Conn, partnershipId: number, sourceId: number, batches: ReadonlyMap<string, number>, uploadId: number): Promise<number> {
   if (batches.size === 0) return 0;
-  const batchKeys = [...batches.keys()];
-  const previous = sql`
-      SELECT upload_id, batch_no FROM batches
-      WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${batchKeys}::text[]) AND upload_id <> ${uploadId}`;
-  const { numAffectedRows } = await sql`
-    WITH previous AS (${previous})
-    DELETE FROM incidents i USING previous p
-    WHERE i.upload_id = p.upload_id AND i.batch_no = p.batch_no AND i.partnership_id = ${partnershipId}`.execute(db);
-  for (const table of COUNT_TABLES) {
-    await sql`WITH previous AS (${previous})
-      DELETE FROM ${sql.table(table)} c USING previous p
-      WHERE c.upload_id = p.upload_id AND c.batch_no = p.batch_no AND c.partnership_id = ${partnershipId}`.execute(db);
+  const { rows: previous } = await sql<{ upload_id: number; batch_nos: number[] }>`
+    SELECT upload_id, array_agg(batch_no) AS batch_nos FROM batches
+    WHERE partnership_id = ${partnershipId} AND source_id = ${sourceId} AND batch_key = ANY(${[...batches.keys()]}::text[]) AND upload_id <> ${uploadId}
+    GROUP BY upload_id`.execute(db);
+  // One upload at a time, by its index: joining the batches to the incidents let the planner
+  // loop over a million rows once per batch (4 s instead of 0.8 s to replace a million).
+  let replaced = 0;
+  for (const { upload_id, batch_nos } of previous) {
+    const deleted = await db.deleteFrom('incidents')
+      .where('partnership_id', '=', partnershipId).where('upload_id', '=', upload_id).where('batch_no', 'in', batch_nos)
+      .executeTakeFirst();
+    replaced += Number(deleted.numDeletedRows);
+    for (const table of COUNT_TABLES) {
+      await db.deleteFrom(table).where('partnership_id', '=', partnershipId).where('upload_id', '=', upload_id).where('batch_no', 'in', batch_nos).execute();
+    }
   }
   await db.insertInto('batches')
     .values([...batches].map(([batch_key, batch_no]) => ({ partnership_id: partnershipId, source_id: sourceId, batch_key, upload_id: uploadId, batch_no })))
     .onConflict((oc) => oc.columns(['partnership_id', 'source_id', 'batch_key']).doUpdateSet((eb) => ({ upload_id: eb.ref('excluded.upload_id'), batch_no: eb.ref('excluded.batch_no') })))
     .execute();
-  return Number(numAffectedRows ?? 0);
+  return replaced;
 }
 
 /** The analysis counts kept beside incidents (migration 0004): every deletion of incidents is mirrored in them. */
