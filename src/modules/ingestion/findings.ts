@@ -45,11 +45,16 @@ for (let i = 0; i < 16; i++) {
   HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
 
-/** A police.uk Crime ID (64 hex digits) is already random: its first 52 bits are the key. Anything else is hashed. */
-function refKey(ref: string): number {
+/**
+ * A police.uk Crime ID (64 hex digits) is already random: its first 52 bits are the key.
+ * Anything else is hashed. `isCrimeId` says the parser has already checked that the
+ * reference is one (police.uk refuses any other), so only other feeds' references are
+ * checked here.
+ */
+function refKey(ref: string, isCrimeId: boolean): number {
   if (ref.length === 64) {
     let key = 0;
-    for (let i = 0; i < 64; i++) {
+    for (let i = 0; i < (isCrimeId ? 13 : 64); i++) {
       const c = ref.charCodeAt(i);
       const digit = c < 128 ? HEX_VALUE[c]! : -1;
       if (digit < 0) return new Hash52().text(ref).value();
@@ -132,7 +137,7 @@ export class FindingsCollector {
 
   observe(incident: ParsedIncident, status: LocationStatus, categoryMapped: boolean): void {
     if (incident.sourceRef) {
-      this.refs.add(refKey(incident.sourceRef), incident.line);
+      this.refs.add(refKey(incident.sourceRef, this.kind === 'police-uk'), incident.line);
     } else if (this.kind === 'police-uk') {
       const key = new Hash52().text(incident.month).number(incident.lon).number(incident.lat)
         .text(incident.locationDesc).text(incident.areaCode).text(incident.sourceCategory).value();

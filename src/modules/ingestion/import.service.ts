@@ -203,7 +203,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
           if (monthDays === undefined) months.set(incident.month, monthDays = unixDaysOfMonth(incident.month));
           stats.imported++;
           if (!writing) continue;
-          counts.add(batchNo, incident.month, category.code, incident.sourceCategory, place, incident.occurredAt);
+          counts.add(batchNo, monthDays, category.code, incident.sourceCategory, place, incident.occurredAt);
           repo.writeIncidentRow(out, ids, incident, { batchNo, monthDays, category: category.code, place, attributesJson: attributesJson(request.kind, incident, place.status) });
         }
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.

@@ -1,6 +1,6 @@
 import type { LocationStatus } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
-import { BinaryCopyWriter, unixDaysOfMonth } from './copy-binary.ts';
+import { BinaryCopyWriter } from './copy-binary.ts';
 import { londonParts } from './parsers/london-time.ts';
 
 /**
@@ -51,7 +51,6 @@ type PointTally = {
 export class UploadCounts {
   private readonly periods: Period[] = [];
   private readonly periodIndex = new Map<number, number>();
-  private readonly monthIndex = new Map<string, number>();
   private readonly kinds: Kind[] = [];
   private readonly kindIndex = new Map<string, number>();
   private readonly places: Place[] = [];
@@ -61,11 +60,11 @@ export class UploadCounts {
   /** Rows whose period, kind or square does not fit the small-number key, by a text key, for each table. */
   private readonly byText = new Map<string, number>();
   private readonly byTextCells = new Map<string, number>();
-  private lastPeriod = { batchNo: -1, month: '', index: -1 };
+  private lastPeriod = { batchNo: -1, monthDays: Number.NaN, index: -1 };
   private merged: ReturnType<UploadCounts['groups']> | undefined;
 
-  add(batchNo: number, month: string, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null): void {
-    const period = this.periodOf(batchNo, month);
+  add(batchNo: number, monthDays: number, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null): void {
+    const period = this.periodOf(batchNo, monthDays);
     const kind = this.kindOf(category, sourceCategory);
     const time = occurredAt === null ? NO_TIME : weekdayHour(occurredAt);
     let tally = this.points.get(place);
@@ -204,24 +203,19 @@ export class UploadCounts {
     return tally;
   }
 
-  private periodOf(batchNo: number, month: string): number {
+  /** The period's number: its batch and its month (as days since 1970, which the import has already worked out). */
+  private periodOf(batchNo: number, monthDays: number): number {
     // Rows of one batch and month usually come together.
-    if (batchNo === this.lastPeriod.batchNo && month === this.lastPeriod.month) return this.lastPeriod.index;
-    const index = this.findPeriod(batchNo, month);
-    this.lastPeriod = { batchNo, month, index };
-    return index;
-  }
-
-  private findPeriod(batchNo: number, month: string): number {
-    let m = this.monthIndex.get(month);
-    if (m === undefined) this.monthIndex.set(month, m = this.monthIndex.size);
-    const key = batchNo * 1_048_576 + m;
+    const last = this.lastPeriod;
+    if (batchNo === last.batchNo && monthDays === last.monthDays) return last.index;
+    const key = batchNo * 1_000_000 + monthDays;
     let index = this.periodIndex.get(key);
     if (index === undefined) {
       index = this.periods.length;
-      this.periods.push({ batchNo, monthDays: unixDaysOfMonth(month) });
+      this.periods.push({ batchNo, monthDays });
       this.periodIndex.set(key, index);
     }
+    this.lastPeriod = { batchNo, monthDays, index };
     return index;
   }
 
