@@ -10,6 +10,7 @@ import { hasSharedData, SHARED_DATA, TEST_PASSWORD } from '../support/factories.
 import { Browser } from '../support/http.ts';
 import { openCityApi, type CityApi } from '../support/city-api.ts';
 import { CITY_LSOAS, inPeriod, isLocated, raw, type RawRow, THRESHOLD } from '../support/city-reference.ts';
+import { countLimits } from '../support/poisson-reference.ts';
 
 /**
  * Outcome indicators on the real City of London police.uk files, checked against rates and
@@ -42,28 +43,6 @@ const ofType = (type: string, from = FROM, to = TO) => raw.filter(inPeriod(from,
 const cityCount = (rows: RawRow[]) => rows.filter((r) => CITY_LSOAS.includes(r['LSOA code']!) || !isLocated(r)).length;
 const lsoaCount = (rows: RawRow[], lsoa: string) => rows.filter((r) => r['LSOA code'] === lsoa).length;
 
-const Z = { 0.95: 1.959963985, 0.998: 3.090232306 } as const;
-function poissonCdf(k: number, mean: number): number {
-  let term = Math.exp(-mean);
-  let sum = term;
-  for (let i = 1; i <= k; i++) { term *= mean / i; sum += term; }
-  return sum;
-}
-/** Byar's limits for 10 or more events, exact Poisson limits (bisection on the Poisson sum) below: the PHE rule. */
-function countLimits(o: number, level: 0.95 | 0.998): [number, number] {
-  if (o >= 10) {
-    const z = Z[level];
-    return [o * (1 - 1 / (9 * o) - z / (3 * Math.sqrt(o))) ** 3, (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * Math.sqrt(o + 1))) ** 3];
-  }
-  const half = (1 - level) / 2;
-  const solve = (above: (m: number) => boolean) => {
-    let lo = 0;
-    let hi = 60;
-    for (let i = 0; i < 200; i++) { const mid = (lo + hi) / 2; if (above(mid)) lo = mid; else hi = mid; }
-    return (lo + hi) / 2;
-  };
-  return [o === 0 ? 0 : solve((m) => 1 - poissonCdf(o - 1, m) < half), solve((m) => poissonCdf(o, m) > half)];
-}
 function rate(o: number, n: number, per: number) {
   const [l95, u95] = countLimits(o, 0.95);
   const [l998, u998] = countLimits(o, 0.998);

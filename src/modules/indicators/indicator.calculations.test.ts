@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, crudeRate, spreadOf, standardisedRate, trendWindows } from './indicator.calculations.ts';
 import { quantile } from '../analysis/stats/quantile.ts';
-
-// References written out here, not taken from Lantern's statistics code: Byar's formula,
-// exact Poisson limits by bisection on a Poisson sum coded below, and z from normal tables.
-const Z = { 0.95: 1.959963985, 0.998: 3.090232306 } as const;
-
-function poissonCdf(k: number, mean: number): number {
-  let term = Math.exp(-mean);
-  let sum = term;
-  for (let i = 1; i <= k; i++) { term *= mean / i; sum += term; }
-  return sum;
-}
-/** Exact (Garwood) limits: P(X ≥ o | lower) = α/2 and P(X ≤ o | upper) = α/2, by bisection. */
-function exactLimits(o: number, level: 0.95 | 0.998): [number, number] {
-  const half = (1 - level) / 2;
-  const solve = (f: (m: number) => number) => {
-    let lo = 0;
-    let hi = 100;
-    for (let i = 0; i < 200; i++) { const mid = (lo + hi) / 2; if (f(mid) > 0) lo = mid; else hi = mid; }
-    return (lo + hi) / 2;
-  };
-  const lower = o === 0 ? 0 : solve((m) => (1 - poissonCdf(o - 1, m)) < half ? 1 : -1);
-  const upper = solve((m) => poissonCdf(o, m) > half ? 1 : -1);
-  return [lower, upper];
-}
-function byarLimits(o: number, level: 0.95 | 0.998): [number, number] {
-  const z = Z[level];
-  return [o * (1 - 1 / (9 * o) - z / (3 * Math.sqrt(o))) ** 3, (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * Math.sqrt(o + 1))) ** 3];
-}
+import { byarLimits, exactLimits } from '../../../test/support/poisson-reference.ts';
 
 describe('crudeRate', () => {
   it('gives Byar limits at 95% and 99.8% for 10 or more events', () => {
