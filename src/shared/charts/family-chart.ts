@@ -1,7 +1,7 @@
 import { niceTicks, tickDecimals } from './nice-ticks.ts';
 import {
   FONT_SIZE, LINE_HEIGHT, MARGIN, PALETTE,
-  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, px, svgDocument, textElement, titleBlock,
+  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, pointPlotAcross, px, svgDocument, textElement, titleBlock,
 } from './svg.ts';
 
 export type FamilySeries = { name: string; values: Array<number | null> };
@@ -58,12 +58,8 @@ export function familyChart(options: FamilyChartOptions): string {
   const ticks = niceTicks(Math.min(0, ...present), present.length ? Math.max(0, ...present) : 1);
   const tickDp = tickDecimals(ticks);
   const tickLabels = ticks.map((t) => formatNumber(t, tickDp));
-  const halfLabel = (label: string | undefined) => (label === undefined ? 0 : estimateTextWidth(label) / 2);
-  const plotLeft = MARGIN + Math.max(Math.max(...tickLabels.map((l) => estimateTextWidth(l))) + 10, halfLabel(xLabels[0]));
-  const plotRight = width - MARGIN - Math.max(12, halfLabel(xLabels[xLabels.length - 1]));
+  const { plotLeft, plotRight, spacing, xAt } = pointPlotAcross(tickLabels, xLabels, width);
   const n = xLabels.length;
-  const spacing = n > 1 ? (plotRight - plotLeft) / (n - 1) : plotRight - plotLeft;
-  const xAt = (i: number) => (n > 1 ? plotLeft + i * spacing : (plotLeft + plotRight) / 2);
   const plotBottom = height - MARGIN - LINE_HEIGHT - 8;
   if (plotBottom - plotTop < 80) throw new RangeError(`Family chart height ${height} leaves no room for the plot`);
   const lo = ticks[0]!;

@@ -1,7 +1,7 @@
 import { niceTicks, tickDecimals } from './nice-ticks.ts';
 import {
   FONT_SIZE, LINE_HEIGHT, MARGIN, PALETTE, SUPPRESSED_TEXT,
-  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, px, svgDocument, textElement, titleBlock, wrapText,
+  autoDecimals, element, escapeXml, estimateTextWidth, flowLegend, formatNumber, pointPlotAcross, px, svgDocument, textElement, titleBlock, wrapText,
 } from './svg.ts';
 
 export type LineSeries = {
@@ -64,14 +64,7 @@ export function lineChart(options: LineChartOptions): string {
   const ticks = niceTicks(Math.min(0, ...present), present.length ? Math.max(0, ...present) : 0);
   const tickDp = tickDecimals(ticks);
   const tickLabels = ticks.map((t) => formatNumber(t, tickDp));
-  // The first and last month labels are centred on the plot's edges: keep half of each inside.
-  const halfLabel = (label: string | undefined) => (label === undefined ? 0 : estimateTextWidth(label) / 2);
-  const plotLeft = MARGIN + Math.max(Math.max(...tickLabels.map((l) => estimateTextWidth(l))) + 10, halfLabel(xLabels[0]));
-  const plotRight = width - MARGIN - Math.max(12, halfLabel(xLabels[xLabels.length - 1]));
-  const plotWidth = plotRight - plotLeft;
-  const n = xLabels.length;
-  const spacing = n > 1 ? plotWidth / (n - 1) : plotWidth;
-  const xAt = (i: number) => (n > 1 ? plotLeft + i * spacing : plotLeft + plotWidth / 2);
+  const { plotLeft, plotRight, spacing, xAt } = pointPlotAcross(tickLabels, xLabels, width);
 
   const xAxis = xAxisLabels(xLabels, spacing);
   const plotBottom = height - MARGIN - xAxis.lineCount * LINE_HEIGHT - 8;

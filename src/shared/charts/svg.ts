@@ -218,3 +218,20 @@ export function flowLegend(items: readonly LegendItem[], width: number, top: num
   }
   return { markup: element('g', { class: 'lantern-chart__legend' }, markup.join('')), bottom: y + 2 + lineGap };
 }
+
+/**
+ * Where the plot of a chart of points along a category axis (months, years) sits across
+ * the width: right of the widest y tick label, and with half of the first and last x labels
+ * inside, as those labels are centred on the plot's edges. `xAt` gives each point's x.
+ */
+export function pointPlotAcross(tickLabels: readonly string[], xLabels: readonly string[], width: number): {
+  plotLeft: number; plotRight: number; spacing: number; xAt: (i: number) => number;
+} {
+  const halfLabel = (label: string | undefined) => (label === undefined ? 0 : estimateTextWidth(label) / 2);
+  const plotLeft = MARGIN + Math.max(Math.max(...tickLabels.map((l) => estimateTextWidth(l))) + 10, halfLabel(xLabels[0]));
+  const plotRight = width - MARGIN - Math.max(12, halfLabel(xLabels[xLabels.length - 1]));
+  const plotWidth = plotRight - plotLeft;
+  const n = xLabels.length;
+  const spacing = n > 1 ? plotWidth / (n - 1) : plotWidth;
+  return { plotLeft, plotRight, spacing, xAt: (i: number) => (n > 1 ? plotLeft + i * spacing : plotLeft + plotWidth / 2) };
+}
