@@ -126,6 +126,10 @@ export class FindingsCollector {
   private readonly outsideLines: number[] = [];
   private readonly unmapped = new Map<string, number>();
   private missingGeography = false;
+  /** Hashes of the month, the place and the type, by the number of the row's shared part. */
+  private readonly monthHashes: number[] = [];
+  private readonly placeHashes: number[] = [];
+  private readonly typeHashes: number[] = [];
 
   constructor(kind: SourceKind) {
     this.kind = kind;
@@ -139,9 +143,13 @@ export class FindingsCollector {
     if (incident.sourceRef) {
       this.refs.add(refKey(incident.sourceRef, this.kind === 'police-uk'), incident.line);
     } else if (this.kind === 'police-uk') {
-      const key = new Hash52().text(incident.month).number(incident.lon).number(incident.lat)
-        .text(incident.locationDesc).text(incident.areaCode).text(incident.sourceCategory).value();
-      this.identical.add(key, incident.line);
+      // Same month, same place and same type: hashed part by part, each part once for
+      // rows that share it.
+      const shared = incident.shared;
+      const month = shared === undefined ? monthHash(incident) : (this.monthHashes[shared.when] ??= monthHash(incident));
+      const place = shared === undefined ? placeHash(incident) : (this.placeHashes[shared.where] ??= placeHash(incident));
+      const type = shared === undefined ? typeHash(incident) : (this.typeHashes[shared.what] ??= typeHash(incident));
+      this.identical.add(new Hash52().number(month).number(place).number(type).value(), incident.line);
     }
     if (status === 'no-location' && this.noLocationLines.length < SAMPLE) this.noLocationLines.push(incident.line);
     if (status === 'outside-area' && this.outsideLines.length < SAMPLE) this.outsideLines.push(incident.line);
@@ -205,6 +213,18 @@ export class FindingsCollector {
     }
     return findings;
   }
+}
+
+function monthHash(incident: ParsedIncident): number {
+  return new Hash52().text(incident.month).value();
+}
+
+function placeHash(incident: ParsedIncident): number {
+  return new Hash52().number(incident.lon).number(incident.lat).text(incident.locationDesc).text(incident.areaCode).value();
+}
+
+function typeHash(incident: ParsedIncident): number {
+  return new Hash52().text(incident.sourceCategory).value();
 }
 
 function round(value: number): number {

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { Transform, type Readable } from 'node:stream';
 import type { DatabaseHandle } from '../../db/connection.ts';
 import { kyselyOnClient } from '../../db/connection.ts';
-import type { LocationStatus, SourceKind } from '../../db/schema.ts';
+import type { SourceKind } from '../../db/schema.ts';
 import { requireAccess, type Actor } from '../../shared/authorization.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -11,15 +11,15 @@ import { requireActiveAgreement } from '../agreements/agreement.service.ts';
 import { listCategoryMap } from '../partnerships/partnership.repository.ts';
 import { loadAreaAssigner, type AreaAssigner } from './area-assigner.ts';
 import { geographyFingerprint } from '../geography/geography.repository.ts';
-import { BinaryCopyWriter, unixDaysOfMonth } from './copy-binary.ts';
+import { BinaryCopyWriter } from './copy-binary.ts';
+import { IncidentRows, categoryMapper } from './incident-rows.ts';
 import * as repo from './ingestion.repository.ts';
-import type { ParsedIncident, RowProblem } from './incident.types.ts';
+import type { RowProblem } from './incident.types.ts';
 import { FindingsCollector, type Finding } from './findings.ts';
 import { UploadCounts } from './upload-counts.ts';
 import { findSavedMapping, saveColumnMapping } from './mapping.service.ts';
 import { openFeedParser, type FeedOptions } from './feed-parser.ts';
 import { FileRefusedError } from './parsers/file-errors.ts';
-import { FALLBACK_CATEGORY, ISTV_CATEGORY } from './taxonomy.ts';
 
 export type ImportMode = 'all-or-nothing' | 'quarantine';
 export type Channel = 'web' | 'cli' | 'api' | 'demo';
@@ -135,10 +135,6 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
   let encoding: string | null = null;
   const stats = { rows: 0, imported: 0, rejected: 0, quarantined: 0, withoutLocation: 0, outsideArea: 0 };
   const quarantine: Array<{ line: number; problems: RowProblem[]; raw: Record<string, string> }> = [];
-  /** Each batch key the file names, and its number within this upload. */
-  const batches = new Map<string, number>();
-  /** Each month the file names, as days since 1970 for the COPY. */
-  const months = new Map<string, number>();
   const counts = new UploadCounts();
   const findings = new FindingsCollector(request.kind);
   if (!assigner.hasGeography) findings.noGeography();
@@ -170,6 +166,7 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
     copy.on('error', (error) => { copyFailed = error; });
     const ids = { partnershipId, sourceId: source.id, uploadId };
     const out = new BinaryCopyWriter(COPY_BLOCK_BYTES);
+    const incidents = new IncidentRows({ kind: request.kind, ids, assigner, mapCategory, counts, findings });
     // Once a row is refused in all-or-nothing mode nothing will be kept, so stop writing
     // but keep reading to report every problem in the file.
     let writing = true;
@@ -190,21 +187,8 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
             }
             continue;
           }
-          const incident = row.incident;
-          const place = assigner.assign(incident.lon, incident.lat, incident.areaCode);
-          if (place.status === 'no-location') stats.withoutLocation++;
-          else if (place.status === 'outside-area') stats.outsideArea++;
-          const category = mapCategory(incident.sourceCategory);
-          findings.observe(incident, place.status, category.mapped);
-          // Batches are numbered in the order the file first names them.
-          let batchNo = batches.get(incident.batchKey);
-          if (batchNo === undefined) batches.set(incident.batchKey, batchNo = batches.size);
-          let monthDays = months.get(incident.month);
-          if (monthDays === undefined) months.set(incident.month, monthDays = unixDaysOfMonth(incident.month));
           stats.imported++;
-          if (!writing) continue;
-          counts.add(batchNo, monthDays, category.code, incident.sourceCategory, place, incident.occurredAt);
-          repo.writeIncidentRow(out, ids, incident, { batchNo, monthDays, category: category.code, place, attributesJson: attributesJson(request.kind, incident, place.status) });
+          incidents.add(row.incident, writing ? out : null);
         }
         // Rows go to PostgreSQL in blocks: one socket write per row would cost more than the COPY.
         if (writing && out.length >= COPY_BLOCK_BYTES) {
@@ -225,6 +209,9 @@ export async function importFile(handle: DatabaseHandle, request: ImportRequest)
       throw error;
     }
 
+    stats.withoutLocation = incidents.withoutLocation;
+    stats.outsideArea = incidents.outsideArea;
+    const { batches, months } = incidents;
     if (stats.rows === 0) {
       throw new FileRefusedError('empty-file', 'The file has a header but no data rows.', [{ line: 2, field: '(file)', reason: 'no data rows' }]);
     }
@@ -326,45 +313,3 @@ async function resolveFeedOptions(handle: DatabaseHandle, request: ImportRequest
   if (!saved) throw new LanternError('invalid-input', 'This source has no saved column mapping yet: send one with the file.');
   return { ...feed, mapping: saved };
 }
-
-type CategoryMapping = (sourceCategory: string) => { code: string; mapped: boolean };
-
-function categoryMapper(kind: SourceKind, saved: Map<string, string>, taxonomy?: { default?: string | undefined; map?: Record<string, string> | undefined }): CategoryMapping {
-  const istv = { code: ISTV_CATEGORY, mapped: true };
-  if (kind === 'istv') return () => istv;
-  const fromFile = new Map(Object.entries(taxonomy?.map ?? {}));
-  // One answer per source category, made once: a file names few categories many times.
-  const answers = new Map<string, { code: string; mapped: boolean }>();
-  return (sourceCategory) => {
-    let answer = answers.get(sourceCategory);
-    if (answer === undefined) {
-      const code = saved.get(sourceCategory) ?? fromFile.get(sourceCategory) ?? taxonomy?.default;
-      answer = code ? { code, mapped: true } : { code: FALLBACK_CATEGORY, mapped: false };
-      if (answers.size < 10_000) answers.set(sourceCategory, answer);
-    }
-    return answer;
-  };
-}
-
-/**
- * The attributes worth storing: what the row says that nothing else keeps. For police.uk
- * the force is in the batch key, "falls within" usually repeats it, and the LSOA name is
- * the name of the area the row was placed in; keeping them on every row cost a third of
- * the import's database time (BENCHMARKS.md). Most rows therefore store none.
- */
-function attributesJson(kind: SourceKind, incident: ParsedIncident, status: LocationStatus): string | null {
-  const attributes = incident.attributes;
-  let kept: Record<string, string> | null = null;
-  for (const key in attributes) {
-    const value = attributes[key];
-    if (value == null) continue;
-    if (kind === 'police-uk') {
-      if (key === 'reportedBy') continue;
-      if (key === 'fallsWithin' && value === attributes.reportedBy) continue;
-      if (key === 'lsoaName' && status === 'located') continue;
-    }
-    (kept ??= {})[key] = value;
-  }
-  return kept ? JSON.stringify(kept) : null;
-}
-

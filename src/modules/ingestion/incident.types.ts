@@ -32,7 +32,23 @@ export type ParsedIncident = {
   batchKey: string;
   /** Everything else worth keeping that is not personal (ISTV location type, police.uk context...). */
   attributes: Record<string, string | null>;
+  /** Set by a parser whose rows repeat most of their values: see SharedParts. */
+  shared?: SharedParts;
 };
+
+/**
+ * The numbers of the parts of a row that many rows of the same file have in common, for
+ * the import to work out what follows from each part once (BENCHMARKS.md, import of
+ * police.uk files). A police.uk file repeats the same force and month on thousands of
+ * rows, the same anonymised map point with its street and LSOA on hundreds, and the same
+ * crime type and outcome on thousands. Within one file, rows with the same number for a
+ * part have the same values in that part's fields:
+ * - `when`: month, batchKey, the `reportedBy` and `fallsWithin` attributes;
+ * - `what`: sourceCategory, outcome, the `context` attribute;
+ * - `where`: lon, lat, locationDesc, areaCode, the `lsoaName` attribute.
+ * Numbers count from 0 in the order the file first shows each part.
+ */
+export type SharedParts = { readonly when: number; readonly what: number; readonly where: number };
 
 /** Why one row (or the whole file, line 0) was refused. Never carries the offending value when it may be personal. */
 export type RowProblem = {

@@ -72,13 +72,27 @@ export async function updateUpload(db: Conn, id: number, values: Partial<Omit<Up
     .where('id', '=', id).execute();
 }
 
+/**
+ * The columns the import sends, in runs: what every row of a batch shares (written by
+ * encodeRowStart), what rows of one category share (encodeKindColumns), what rows at one
+ * place share (encodePlaceColumns), and the row's own values.
+ */
 export const INCIDENT_COPY_COLUMNS = [
-  'partnership_id', 'source_id', 'upload_id', 'batch_no', 'line', 'source_ref', 'month', 'occurred_at', 'category', 'source_category',
-  'outcome', 'location_desc', 'lon', 'lat', 'easting', 'northing', 'location_status', 'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'attributes',
+  'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month',
+  'category', 'source_category', 'outcome',
+  'location_desc', 'lon', 'lat', 'easting', 'northing', 'location_status', 'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id',
+  'line', 'source_ref', 'occurred_at', 'attributes',
 ] as const;
 
-/** What the import decided about one incident, besides what the row said. */
-export type IncidentStored = { batchNo: number; monthDays: number; category: string; place: AreaAssignment; attributesJson: string | null };
+/**
+ * What the import decided about one incident, besides what the row said. The runs of
+ * columns given as bytes were encoded before (by encodeRowStart, encodeKindColumns and
+ * encodePlaceColumns), once for every row that shares them.
+ */
+export type IncidentStored = {
+  batchNo: number; monthDays: number; category: string; place: AreaAssignment; attributesJson: string | null;
+  rowStart: Buffer | undefined; kindColumns: Buffer | undefined; placeColumns: Buffer | undefined;
+};
 
 /** Opens a COPY into incidents (binary format, columns as INCIDENT_COPY_COLUMNS) on the transaction's client. */
 export function openIncidentCopy(client: pg.PoolClient): Writable {
@@ -87,19 +101,37 @@ export function openIncidentCopy(client: pg.PoolClient): Writable {
 
 /** Encodes one incident for openIncidentCopy. */
 export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, incident: ParsedIncident, row: IncidentStored): void {
-  const place = row.place;
+  if (row.rowStart !== undefined) out.bytes(row.rowStart);
+  else encodeRowStart(out, ids, row.batchNo, row.monthDays);
+  if (row.kindColumns !== undefined) out.bytes(row.kindColumns);
+  else encodeKindColumns(out, row.category, incident);
+  if (row.placeColumns !== undefined) out.bytes(row.placeColumns);
+  else encodePlaceColumns(out, incident, row.place);
+  out.int4(incident.line);
+  out.text(incident.sourceRef);
+  out.timestamptz(incident.occurredAt === null ? null : incident.occurredAt.getTime());
+  out.jsonb(row.attributesJson);
+}
+
+/** The row's field count, then partnership_id, source_id, upload_id, batch_no, month. */
+export function encodeRowStart(out: BinaryCopyWriter, ids: UploadIds, batchNo: number, monthDays: number): void {
   out.row(INCIDENT_COPY_COLUMNS.length);
   out.int4(ids.partnershipId);
   out.int4(ids.sourceId);
   out.int4(ids.uploadId);
-  out.int4(row.batchNo);
-  out.int4(incident.line);
-  out.text(incident.sourceRef);
-  out.date(row.monthDays);
-  out.timestamptz(incident.occurredAt === null ? null : incident.occurredAt.getTime());
-  out.text(row.category);
+  out.int4(batchNo);
+  out.date(monthDays);
+}
+
+/** category, source_category, outcome. */
+export function encodeKindColumns(out: BinaryCopyWriter, category: string, incident: ParsedIncident): void {
+  out.text(category);
   out.text(incident.sourceCategory);
   out.text(incident.outcome);
+}
+
+/** location_desc to lad_id. */
+export function encodePlaceColumns(out: BinaryCopyWriter, incident: ParsedIncident, place: AreaAssignment): void {
   out.text(incident.locationDesc);
   out.float8(incident.lon);
   out.float8(incident.lat);
@@ -110,7 +142,6 @@ export function writeIncidentRow(out: BinaryCopyWriter, ids: UploadIds, incident
   out.int4(place.lsoa21Id);
   out.int4(place.wardId);
   out.int4(place.ladId);
-  out.jsonb(row.attributesJson);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { LocationStatus } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
+import type { SharedParts } from './incident.types.ts';
 import { BinaryCopyWriter } from './copy-binary.ts';
 import { londonParts } from './parsers/london-time.ts';
 
@@ -10,9 +11,10 @@ import { londonParts } from './parsers/london-time.ts';
  * again as storing the rows (BENCHMARKS.md).
  *
  * Each row's batch and month, category and Europe/London weekday and hour become one small
- * number, counted under the row's point (see PointTally), so counting a row costs a few
- * lookups of numbers and makes no garbage. More distinct values than the number has room
- * for send the rows to a map keyed by text, which is slower but has no limit.
+ * number, which with the number of the row's point (see PointTally) is counted in a table
+ * of typed arrays, so counting a row costs a few lookups of numbers and makes no garbage.
+ * More distinct values than the number has room for send the rows to a map keyed by text,
+ * which is slower but has no limit.
  */
 
 type Period = { batchNo: number; monthDays: number };
@@ -33,6 +35,9 @@ const CELL_AXIS = 32_768;
 const OFF_GRID = -2;
 /** Area ids below this combine into one number. */
 const AREA_ID_LIMIT = 67_108_864;
+/** A point's number times this, plus period × kind × weekday-hour, is the count's key (under 2^53). */
+const POINT_RADIX = PERIODS * KINDS * 256;
+const POINT_LIMIT = Math.floor(Number.MAX_SAFE_INTEGER / POINT_RADIX);
 
 /**
  * What is counted at one point: its areas and status, and its 50 m square. The area
@@ -40,12 +45,12 @@ const AREA_ID_LIMIT = 67_108_864;
  * tallies through that object and counts with one lookup of a small number.
  */
 type PointTally = {
+  /** Its number, in the count table's keys. */
+  id: number;
   place: number;
   status: number;
   /** 50 m square (column × CELL_AXIS + row), or -1 for none. */
   cell: number;
-  /** Rows by period, kind and weekday-hour. */
-  n: Map<number, number>;
 };
 
 export class UploadCounts {
@@ -57,26 +62,38 @@ export class UploadCounts {
   private readonly placeIndex = new Map<number | string, number>();
   private readonly points = new WeakMap<AreaAssignment, PointTally>();
   private readonly talliesByKey = new Map<string, PointTally>();
+  private readonly tallies: PointTally[] = [];
+  /** Rows by point, period, kind and weekday-hour. */
+  private readonly table = new CountTable();
   /** Rows whose period, kind or square does not fit the small-number key, by a text key, for each table. */
   private readonly byText = new Map<string, number>();
   private readonly byTextCells = new Map<string, number>();
   private lastPeriod = { batchNo: -1, monthDays: Number.NaN, index: -1 };
+  /** Period, kind and tally by the number of the row's shared part, for rows that have them. */
+  private readonly periodByPart: number[] = [];
+  private readonly kindByPart: number[] = [];
+  private readonly tallyByPart: PointTally[] = [];
   private merged: ReturnType<UploadCounts['groups']> | undefined;
 
-  add(batchNo: number, monthDays: number, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null): void {
-    const period = this.periodOf(batchNo, monthDays);
-    const kind = this.kindOf(category, sourceCategory);
+  /** Counts one row; `shared`, when the parser gave the row its parts' numbers, saves looking up what they decide. */
+  add(batchNo: number, monthDays: number, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null, shared?: SharedParts): void {
     const time = occurredAt === null ? NO_TIME : weekdayHour(occurredAt);
-    let tally = this.points.get(place);
-    if (tally === undefined) {
-      tally = this.tallyFor(place);
-      this.points.set(place, tally);
+    let period: number;
+    let kind: number;
+    let tally: PointTally;
+    if (shared !== undefined) {
+      period = this.periodByPart[shared.when] ??= this.periodOf(batchNo, monthDays);
+      kind = this.kindByPart[shared.what] ??= this.kindOf(category, sourceCategory);
+      tally = this.tallyByPart[shared.where] ??= this.pointTally(place);
+    } else {
+      period = this.periodOf(batchNo, monthDays);
+      kind = this.kindOf(category, sourceCategory);
+      tally = this.pointTally(place);
     }
     // Whether a row goes by small number or by text depends only on its period and kind,
     // so the two never hold the same group; nor does a square off the grid share one.
-    if (period < PERIODS && kind < KINDS) {
-      const key = (period * KINDS + kind) * 256 + time;
-      tally.n.set(key, (tally.n.get(key) ?? 0) + 1);
+    if (period < PERIODS && kind < KINDS && tally.id < POINT_LIMIT) {
+      this.table.add(tally.id * POINT_RADIX + (period * KINDS + kind) * 256 + time);
       if (tally.cell === OFF_GRID) this.countCellByText(period, kind, time, tally.place, place);
     } else {
       const key = `${period}.${kind}.${time}.${tally.place}.${tally.status}`;
@@ -98,17 +115,26 @@ export class UploadCounts {
   private groups(): { counts: Array<{ place: number; status: number; n: Map<number, number> }>; cells: Array<{ place: number; cell: number; n: Map<number, number> }> } {
     const counts = new Map<number, { place: number; status: number; n: Map<number, number> }>();
     const cells = new Map<string, { place: number; cell: number; n: Map<number, number> }>();
-    for (const tally of this.talliesByKey.values()) {
+    const groupOf = new Map<PointTally, { count: Map<number, number>; cell: Map<number, number> | null }>();
+    for (const tally of this.tallies) {
       const countKey = tally.place * 4 + tally.status;
       let group = counts.get(countKey);
       if (group === undefined) counts.set(countKey, group = { place: tally.place, status: tally.status, n: new Map() });
-      mergeInto(group.n, tally.n);
-      if (tally.cell < 0) continue;
-      const cellKey = `${tally.place}.${tally.cell}`;
-      let square = cells.get(cellKey);
-      if (square === undefined) cells.set(cellKey, square = { place: tally.place, cell: tally.cell, n: new Map() });
-      mergeInto(square.n, tally.n);
+      let square: { place: number; cell: number; n: Map<number, number> } | undefined;
+      if (tally.cell >= 0) {
+        const cellKey = `${tally.place}.${tally.cell}`;
+        square = cells.get(cellKey);
+        if (square === undefined) cells.set(cellKey, square = { place: tally.place, cell: tally.cell, n: new Map() });
+      }
+      groupOf.set(tally, { count: group.n, cell: square?.n ?? null });
     }
+    this.table.forEach((key, n) => {
+      const id = Math.floor(key / POINT_RADIX);
+      const rest = key - id * POINT_RADIX;
+      const group = groupOf.get(this.tallies[id]!)!;
+      group.count.set(rest, (group.count.get(rest) ?? 0) + n);
+      if (group.cell !== null) group.cell.set(rest, (group.cell.get(rest) ?? 0) + n);
+    });
     return { counts: [...counts.values()], cells: [...cells.values()] };
   }
 
@@ -185,6 +211,15 @@ export class UploadCounts {
     out.int2(time === NO_TIME ? null : time % 24);
   }
 
+  private pointTally(place: AreaAssignment): PointTally {
+    let tally = this.points.get(place);
+    if (tally === undefined) {
+      tally = this.tallyFor(place);
+      this.points.set(place, tally);
+    }
+    return tally;
+  }
+
   /** The tally of an assignment met for the first time: shared by every assignment with the same areas, status and square. */
   private tallyFor(place: AreaAssignment): PointTally {
     const hasSquare = place.easting !== null && place.easting >= 0 && place.northing !== null && place.northing >= 0;
@@ -197,7 +232,8 @@ export class UploadCounts {
     const key = `${where}.${status}.${cell}`;
     let tally = this.talliesByKey.get(key);
     if (tally === undefined) {
-      tally = { place: where, status, cell, n: new Map() };
+      tally = { id: this.tallies.length, place: where, status, cell };
+      this.tallies.push(tally);
       this.talliesByKey.set(key, tally);
     }
     return tally;
@@ -259,8 +295,57 @@ export const CELL_COUNT_COLUMNS = [
   'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'weekday', 'hour', 'cell_e', 'cell_n', 'n',
 ] as const;
 
-function mergeInto(into: Map<number, number>, from: Map<number, number>): void {
-  for (const [key, n] of from) into.set(key, (into.get(key) ?? 0) + n);
+/**
+ * Counts by whole-number keys below 2^53, in typed arrays with open addressing: a Map
+ * entry per key and a lookup and a store per row cost several times more.
+ */
+class CountTable {
+  private keys = new Float64Array(1 << 12).fill(-1);
+  private counts = new Int32Array(1 << 12);
+  private size = 0;
+
+  add(key: number): void {
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    for (let i = slotOf(key) & mask; ; i = (i + 1) & mask) {
+      const held = keys[i]!;
+      if (held === key) {
+        this.counts[i]!++;
+        return;
+      }
+      if (held === -1) {
+        keys[i] = key;
+        this.counts[i] = 1;
+        if (++this.size * 2 > keys.length) this.grow();
+        return;
+      }
+    }
+  }
+
+  forEach(each: (key: number, count: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) each(this.keys[i]!, this.counts[i]!);
+  }
+
+  private grow(): void {
+    const { keys, counts } = this;
+    this.keys = new Float64Array(keys.length * 2).fill(-1);
+    this.counts = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (keys[j] === -1) continue;
+      let i = slotOf(keys[j]!) & mask;
+      while (this.keys[i] !== -1) i = (i + 1) & mask;
+      this.keys[i] = keys[j]!;
+      this.counts[i] = counts[j]!;
+    }
+  }
+}
+
+/** Mixes both halves of the key, so that keys differing only in their high bits spread. */
+function slotOf(key: number): number {
+  const high = Math.floor(key / 4_294_967_296);
+  const h = Math.imul((key >>> 0) ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
 
 /** Europe/London ISO weekday (Monday 0 here) × 24 + hour. */

@@ -1,9 +1,11 @@
 import { decodeText, type ByteSource, type DecodeReport } from './decode.ts';
-import { CsvScanError, CsvScanner, type ScannedRecord } from './csv-scanner.ts';
+import { CsvScanError, CsvScanner, type ScannedLine } from './csv-scanner.ts';
 import { FileRefusedError } from './file-errors.ts';
 
 /** One CSV record with the physical line it starts on (the header is line 1). */
 export type CsvRecord = { line: number; cells: string[] };
+/** A record as its cells, or (a record without quotation marks, from readCsvLineBatches) as its line's text. */
+export type CsvLine = CsvRecord | { line: number; cells: null; text: string };
 
 export type CsvReadOptions = {
   /**
@@ -25,18 +27,34 @@ export const DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
  * number of cells; the caller compares them with the header. A syntax error refuses the
  * file after every record before it has been yielded, so the caller's report is complete.
  */
-export async function* readCsvBatches(input: ByteSource, opts: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
+export function readCsvBatches(input: ByteSource, opts: CsvReadOptions = {}): AsyncGenerator<CsvRecord[]> {
+  return readBatches(input, opts, false) as AsyncGenerator<CsvRecord[]>;
+}
+
+/**
+ * The same, except that a record without a quotation mark comes as the text of its line
+ * (cells null), for a parser that reads the cells in place (police-uk.parser.ts). The
+ * header always comes as cells.
+ */
+export function readCsvLineBatches(input: ByteSource, opts: CsvReadOptions = {}): AsyncGenerator<CsvLine[]> {
+  return readBatches(input, opts, true);
+}
+
+async function* readBatches(input: ByteSource, opts: CsvReadOptions, wholeLines: boolean): AsyncGenerator<CsvLine[]> {
   const decoded = await decodeText(input);
   opts.onDecode?.(decoded.report);
   const maxRecordBytes = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   // Characters stand in for bytes: exact enough for a guard against runaway records.
-  const scanner = new CsvScanner(maxRecordBytes);
+  const scanner = new CsvScanner(maxRecordBytes, { wholeLines });
   let header: string[] | null = null;
-  const take = (scanned: ScannedRecord[]): CsvRecord[] => {
-    const batch: CsvRecord[] = [];
-    for (const record of scanned) {
-      if (isBlank(record.cells)) continue;
-      if (header === null) header = record.cells;
+  const take = (scanned: ScannedLine[]): CsvLine[] => {
+    const batch: CsvLine[] = [];
+    for (let record of scanned) {
+      if (record.cells === null ? isBlankText(record.text) : isBlank(record.cells)) continue;
+      if (header === null) {
+        if (record.cells === null) record = { line: record.line, cells: record.text.split(',') };
+        header = record.cells;
+      }
       batch.push(record);
     }
     return batch;
@@ -44,7 +62,7 @@ export async function* readCsvBatches(input: ByteSource, opts: CsvReadOptions = 
   let done = false;
   try {
     for await (const chunk of decoded.chunks) {
-      const scanned: ScannedRecord[] = [];
+      const scanned: ScannedLine[] = [];
       let failure: CsvScanError | null = null;
       try {
         scanner.push(chunk, scanned);
@@ -56,7 +74,7 @@ export async function* readCsvBatches(input: ByteSource, opts: CsvReadOptions = 
       if (batch.length > 0) yield batch;
       if (failure) throw refusalFor(failure, header, maxRecordBytes);
     }
-    const last: ScannedRecord[] = [];
+    const last: ScannedLine[] = [];
     try {
       scanner.end(last);
     } catch (error) {
@@ -81,6 +99,13 @@ export async function* readCsvRecords(input: ByteSource, opts: CsvReadOptions = 
 
 function isBlank(cells: string[]): boolean {
   return cells.length === 1 && cells[0]!.trim() === '';
+}
+
+function isBlankText(text: string): boolean {
+  const first = text.charCodeAt(0);
+  // A line that starts with a printable ASCII character, nearly every line, is not blank.
+  if (first > 32 && first < 127) return false;
+  return text.trim() === '';
 }
 
 function refusalFor(err: CsvScanError, header: string[] | null, maxRecordBytes: number): FileRefusedError {

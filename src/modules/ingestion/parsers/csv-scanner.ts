@@ -29,6 +29,12 @@ export class CsvScanError extends Error {
 }
 
 export type ScannedRecord = { line: number; cells: string[] };
+/**
+ * In whole-lines mode a record with no quotation mark (nearly every row of a real file) is
+ * handed over as its line's text, for a caller that reads its cells without cutting each
+ * into a string of its own; a record with one is still cut into cells here.
+ */
+export type ScannedLine = ScannedRecord | { line: number; cells: null; text: string };
 
 type Quoted = { cells: string[]; lineBreaks: number; next: number };
 
@@ -41,22 +47,24 @@ export class CsvScanner {
   private carry = '';
   private line = 1;
   private readonly maxRecordChars: number;
+  private readonly wholeLines: boolean;
 
-  constructor(maxRecordChars: number) {
+  constructor(maxRecordChars: number, options: { wholeLines?: boolean } = {}) {
     this.maxRecordChars = maxRecordChars;
+    this.wholeLines = options.wholeLines ?? false;
   }
 
   /** Appends the records completed by this chunk to `out`; a partial record waits for the next. */
-  push(chunk: string, out: ScannedRecord[]): void {
+  push(chunk: string, out: ScannedLine[]): void {
     this.scan(this.carry.length === 0 ? chunk : this.carry + chunk, false, out);
   }
 
   /** The input has ended: the last record need not end with a line break. */
-  end(out: ScannedRecord[]): void {
+  end(out: ScannedLine[]): void {
     this.scan(this.carry, true, out);
   }
 
-  private scan(text: string, final: boolean, out: ScannedRecord[]): void {
+  private scan(text: string, final: boolean, out: ScannedLine[]): void {
     const length = text.length;
     // NUL is never text (the decoder refuses it at the start of a file), and PostgreSQL
     // cannot store it: refuse the file at the line it is on, before any record from there.
@@ -75,7 +83,7 @@ export class CsvScanner {
         if (newline === -1 && !final) break;
         const end = newline === -1 ? length : newline;
         const stop = end > p && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-        out.push({ line: this.line, cells: text.slice(p, stop).split(',') });
+        out.push(this.wholeLines ? { line: this.line, cells: null, text: text.slice(p, stop) } : { line: this.line, cells: text.slice(p, stop).split(',') });
         this.line++;
         p = end + 1;
         continue;

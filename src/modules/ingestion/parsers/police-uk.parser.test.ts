@@ -79,6 +79,7 @@ describe('parsePoliceUk: good rows', () => {
         areaCode: 'E01000917',
         batchKey: 'City of London Police|2023-05',
         attributes: { reportedBy: FORCE, fallsWithin: FORCE, lsoaName: 'Camden 027C', context: null },
+        shared: { when: 0, what: 0, where: 0 },
       },
     });
   });
@@ -276,3 +277,107 @@ describe.skipIf(!existsSync(CITY_OF_LONDON))('parsePoliceUk on the real City of 
   }, 60_000);
 });
 
+
+/** The rows as read part by part, and as read cell by cell, with what each part number stands for. */
+async function bothWays(open: () => Readable | string): Promise<{ byParts: ParsedRow[]; byCells: ParsedRow[] }> {
+  const read = async (shareParts: boolean) => {
+    const input = open();
+    const rows: ParsedRow[] = [];
+    const source = typeof input === 'string' ? Readable.from([Buffer.from(input)]) : input;
+    for await (const r of parsePoliceUk(source, { now: NOW, shareParts })) rows.push(r);
+    return rows;
+  };
+  return { byParts: await read(true), byCells: await read(false) };
+}
+
+/** Every row with a part's number has that part's values (SharedParts). */
+function expectPartsConsistent(rows: ParsedRow[]): number {
+  const seen = { when: new Map<number, string>(), what: new Map<number, string>(), where: new Map<number, string>() };
+  let shared = 0;
+  for (const r of rows) {
+    if (r.kind !== 'ok' || r.incident.shared === undefined) continue;
+    shared++;
+    const i = r.incident;
+    const parts = r.incident.shared;
+    const values = {
+      when: JSON.stringify([i.month, i.batchKey, i.attributes.reportedBy, i.attributes.fallsWithin]),
+      what: JSON.stringify([i.sourceCategory, i.outcome, i.attributes.context]),
+      where: JSON.stringify([i.lon, i.lat, i.locationDesc, i.areaCode, i.attributes.lsoaName]),
+    };
+    for (const part of ['when', 'what', 'where'] as const) {
+      const id = parts[part];
+      const before = seen[part].get(id);
+      if (before === undefined) seen[part].set(id, values[part]);
+      else expect(values[part], `${part} part ${id} at line ${i.line}`).toBe(before);
+    }
+  }
+  return shared;
+}
+
+function withoutParts(rows: ParsedRow[]): ParsedRow[] {
+  return rows.map((r) => (r.kind === 'ok' ? { kind: 'ok', incident: { ...r.incident, shared: undefined } } : r));
+}
+
+describe('parsePoliceUk: reading rows part by part', () => {
+  it('gives the same rows and problems as reading cell by cell, whatever the rows around a part hold', async () => {
+    const other = 'ab'.repeat(32);
+    const text = [
+      HEADER,
+      row(),
+      row({ 'Crime ID': other }),
+      // The same parts as good rows, with a bad Crime ID, a bad type, an identifier, padding.
+      row({ 'Crime ID': 'not-an-id' }),
+      row({ 'Crime type': 'Burglry' }),
+      row({ Location: 'Outside 07700 900123' }),
+      row({ 'Crime type': 'Bicycle theft ' }),
+      row({ 'Crime ID': ` ${ID}` }),
+      // A part first seen on a bad row, then on a good one.
+      row({ 'Crime ID': 'x', Longitude: '-0.1', Latitude: '51.5' }),
+      row({ Longitude: '-0.1', Latitude: '51.5' }),
+      row({ Longitude: '-0.1', Latitude: '51.5', 'Crime ID': '' }),
+      // A part that is bad in itself, twice.
+      row({ Month: '2031-01' }),
+      row({ Month: '2031-01', 'Crime ID': other }),
+      // Too few and too many cells, a formula, a quoted cell, a blank line, an ASB row.
+      `${row()},extra`,
+      row().split(',').slice(0, 11).join(','),
+      row({ Context: '=HYPERLINK("x")' }),
+      row({ Location: 'On or near "The Square", EC2' }),
+      '',
+      row({ 'Crime ID': '', 'Crime type': 'Anti-social behaviour', 'Last outcome category': '' }),
+      row({ 'Crime ID': '', 'Crime type': 'Anti-social behaviour', 'Last outcome category': '' }),
+      row(),
+    ].join('\n');
+    const { byParts, byCells } = await bothWays(() => text);
+    expect(byParts.length).toBe(19);
+    expect(withoutParts(byParts)).toEqual(byCells);
+    expect(byCells.every((r) => r.kind !== 'ok' || r.incident.shared === undefined)).toBe(true);
+    expect(problemsOf(byParts).length).toBeGreaterThanOrEqual(10);
+    // Good rows are numbered by their parts, except the one with quotation marks (line 17).
+    expectPartsConsistent(byParts);
+    const unnumbered = byParts.filter((r) => r.kind === 'ok' && r.incident.shared === undefined).map((r) => (r.kind === 'ok' ? r.incident.line : 0));
+    expect(unnumbered).toEqual([17]);
+  });
+
+  it('reads columns in another order cell by cell, without part numbers', async () => {
+    const cols = [...POLICE_UK_COLUMNS.slice(1), POLICE_UK_COLUMNS[0]];
+    const line = row().split(',');
+    const text = [cols.join(','), [...line.slice(1), line[0]].join(',')].join('\n');
+    const { byParts, byCells } = await bothWays(() => text);
+    expect(byParts).toEqual(byCells);
+    expect(byParts[0]).toMatchObject({ kind: 'ok', incident: { sourceRef: ID } });
+  });
+
+  it.skipIf(!existsSync(CITY_OF_LONDON))('gives the same rows both ways on every real City of London file', async () => {
+    let rows = 0;
+    let shared = 0;
+    for (const file of readdirSync(CITY_OF_LONDON).filter((f) => f.endsWith('.csv'))) {
+      const { byParts, byCells } = await bothWays(() => createReadStream(join(CITY_OF_LONDON, file)));
+      expect(withoutParts(byParts)).toEqual(byCells);
+      rows += byParts.length;
+      shared += expectPartsConsistent(byParts);
+    }
+    expect(rows).toBe(19_950);
+    expect(shared).toBe(rows);
+  }, 60_000);
+});

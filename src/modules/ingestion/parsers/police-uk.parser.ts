@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ParsedIncident, ParsedRow, RowProblem } from '../incident.types.ts';
+import type { ParsedIncident, ParsedRow, RowProblem, SharedParts } from '../incident.types.ts';
 import {
   createIdentifierScanner,
   firstIdentifier,
@@ -8,7 +8,7 @@ import {
   type IdentifierKind,
 } from '../identifiers/identifier-detector.ts';
 import { REASONS, LSOA_CODE, cellProblem, checkLonLat, matchHeader, normaliseHeader, trimCell } from './cell-checks.ts';
-import { readCsvBatches } from './csv-records.ts';
+import { readCsvLineBatches } from './csv-records.ts';
 import type { DecodeReport } from './decode.ts';
 import { FileRefusedError, listInEnglish } from './file-errors.ts';
 import { londonMonthOf } from './london-time.ts';
@@ -67,6 +67,8 @@ export type PoliceUkOptions = {
   now?: Date;
   /** Told which encoding the file was read in (e.g. to show "read as windows-1252"). */
   onDecode?: (report: DecodeReport) => void;
+  /** False reads every row cell by cell, without SharedParts (tests compare the two ways). */
+  shareParts?: boolean;
 };
 
 type Col = (typeof POLICE_UK_COLUMNS)[number];
@@ -80,6 +82,8 @@ type Layout = {
   /** Identifier detectors for the free-text positions (null elsewhere). */
   scan: Array<((value: string) => IdentifierKind | null) | null>;
   at: Record<Col, number>;
+  /** The columns are exactly the published ones in the published order, as in every real file. */
+  published: boolean;
 };
 
 const FREE_TEXT: ReadonlySet<Col> = new Set<Col>([
@@ -147,14 +151,18 @@ export async function* parsePoliceUkBatches(input: Readable, opts: PoliceUkOptio
   };
 
   let layout: Layout | null = null;
-  for await (const batch of readCsvBatches(input, { onDecode: opts.onDecode })) {
+  let parts: RowParts | null = null;
+  for await (const batch of readCsvLineBatches(input, { onDecode: opts.onDecode })) {
     const rows: ParsedRow[] = [];
     for (const record of batch) {
       if (layout === null) {
-        layout = readHeader(record.cells, opts.fileName);
+        layout = readHeader(record.cells!, opts.fileName);
+        if (layout.published && opts.shareParts !== false) parts = new RowParts();
         continue;
       }
-      rows.push(parseRow(layout, record.cells, record.line, monthProblem));
+      if (record.cells !== null) rows.push(parseRow(layout, record.cells, record.line, monthProblem));
+      else if (parts !== null) rows.push(parts.parse(layout, record.text, record.line, monthProblem));
+      else rows.push(parseRow(layout, record.text.split(','), record.line, monthProblem));
     }
     if (rows.length > 0) yield rows;
   }
@@ -219,6 +227,7 @@ function readHeader(cells: string[], fileName: string | undefined): Layout {
     names,
     scan: names.map((n) => (FREE_TEXT.has(n as Col) ? createIdentifierScanner() : null)),
     at: at as Record<Col, number>,
+    published: names.length === POLICE_UK_COLUMNS.length && names.every((name, i) => name === POLICE_UK_COLUMNS[i]),
   };
 }
 
@@ -337,6 +346,109 @@ function parseRow(
     },
   };
   return { kind: 'ok', incident };
+}
+
+type WhenPart = { id: number; month: string; batchKey: string; reportedBy: string; fallsWithin: string | null };
+type WherePart = { id: number; lon: number | null; lat: number | null; locationDesc: string | null; areaCode: string | null; lsoaName: string | null };
+type WhatPart = { id: number; sourceCategory: string; outcome: string | null; context: string | null };
+
+/** Distinct parts kept per file; past this, rows with new parts are read cell by cell. */
+const PART_LIMIT = 100_000;
+const COMMAS = POLICE_UK_COLUMNS.length - 1;
+
+/**
+ * Reads rows of a file in the published layout part by part (SharedParts). A row's cells
+ * after its Crime ID fall into three runs, each repeated on many rows: Month to Falls
+ * within, Longitude to LSOA name, and Crime type to Context. Each run's text is looked up
+ * as it stands in the line; a run seen before on a valid row was checked then, so only
+ * the Crime ID is checked again. A row with a run not yet seen, or anything unusual (a
+ * Crime ID that is not 64 hexadecimal digits, a cell too many or too few), is read cell by
+ * cell by parseRow, which makes every check and reports every problem;
+ * when that row is valid its runs are remembered. A run's checks depend on no other cell
+ * of the row, so a run valid on one row is valid on any.
+ */
+class RowParts {
+  private readonly when = new Map<string, WhenPart>();
+  private readonly where = new Map<string, WherePart>();
+  private readonly what = new Map<string, WhatPart>();
+  private readonly commas = new Int32Array(COMMAS);
+
+  parse(layout: Layout, text: string, line: number, monthProblem: (month: string) => string | null): ParsedRow {
+    const commas = this.commas;
+    let from = 0;
+    for (let k = 0; k < COMMAS; k++) {
+      const comma = text.indexOf(',', from);
+      if (comma === -1) return parseRow(layout, text.split(','), line, monthProblem);
+      commas[k] = comma;
+      from = comma + 1;
+    }
+    if (text.indexOf(',', from) !== -1) return parseRow(layout, text.split(','), line, monthProblem);
+    const crimeId = text.slice(0, commas[0]);
+    const whenText = text.slice(commas[0]! + 1, commas[3]);
+    const whereText = text.slice(commas[3]! + 1, commas[8]);
+    const whatText = text.slice(commas[8]! + 1);
+    const when = this.when.get(whenText);
+    const where = this.where.get(whereText);
+    const what = this.what.get(whatText);
+    if (when === undefined || where === undefined || what === undefined || (crimeId.length !== 0 && !isCrimeId(crimeId))) {
+      const row = parseRow(layout, text.split(','), line, monthProblem);
+      if (row.kind === 'ok') this.remember(row.incident, when ?? whenText, where ?? whereText, what ?? whatText);
+      return row;
+    }
+    const incident: ParsedIncident = {
+      line,
+      sourceRef: crimeId.length > 0 ? crimeId : null,
+      month: when.month,
+      occurredAt: null,
+      sourceCategory: what.sourceCategory,
+      outcome: what.outcome,
+      locationDesc: where.locationDesc,
+      lon: where.lon,
+      lat: where.lat,
+      areaCode: where.areaCode,
+      batchKey: when.batchKey,
+      attributes: { reportedBy: when.reportedBy, fallsWithin: when.fallsWithin, lsoaName: where.lsoaName, context: what.context },
+      shared: { when: when.id, what: what.id, where: where.id },
+    };
+    return { kind: 'ok', incident };
+  }
+
+  /**
+   * Keeps the parts of a valid row read cell by cell (given as their text when new), and
+   * numbers the row with them. Kept values are copies: the cells are slices of a chunk of
+   * the file, which a kept slice would keep in memory.
+   */
+  private remember(incident: ParsedIncident, when: WhenPart | string, where: WherePart | string, what: WhatPart | string): void {
+    const { attributes: a } = incident;
+    if (typeof when === 'string') {
+      if (this.when.size >= PART_LIMIT) return;
+      const reportedBy = detach(a.reportedBy!);
+      const month = detach(incident.month);
+      this.when.set(detach(when), when = { id: this.when.size, month, batchKey: `${reportedBy}|${month}`, reportedBy, fallsWithin: detachOrNull(a.fallsWithin ?? null) });
+    }
+    if (typeof where === 'string') {
+      if (this.where.size >= PART_LIMIT) return;
+      this.where.set(detach(where), where = {
+        id: this.where.size, lon: incident.lon, lat: incident.lat, locationDesc: detachOrNull(incident.locationDesc),
+        areaCode: detachOrNull(incident.areaCode), lsoaName: detachOrNull(a.lsoaName ?? null),
+      });
+    }
+    if (typeof what === 'string') {
+      if (this.what.size >= PART_LIMIT) return;
+      this.what.set(detach(what), what = { id: this.what.size, sourceCategory: incident.sourceCategory, outcome: detachOrNull(incident.outcome), context: detachOrNull(a.context ?? null) });
+    }
+    const shared: SharedParts = { when: when.id, what: what.id, where: where.id };
+    incident.shared = shared;
+  }
+}
+
+/** A copy of the text that shares no memory with the string it came from. */
+function detach(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
+function detachOrNull(text: string | null): string | null {
+  return text === null ? null : detach(text);
 }
 
 /** The same rows one by one. */
