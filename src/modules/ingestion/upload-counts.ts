@@ -2,6 +2,7 @@ import type { LocationStatus } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
 import type { SharedParts } from './incident.types.ts';
 import { BinaryCopyWriter } from './copy-binary.ts';
+import { CountTable } from './count-table.ts';
 import { londonParts } from './parsers/london-time.ts';
 
 /**
@@ -294,59 +295,6 @@ export const CELL_COUNT_COLUMNS = [
   'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month', 'category', 'source_category',
   'lsoa11_id', 'lsoa21_id', 'ward_id', 'lad_id', 'weekday', 'hour', 'cell_e', 'cell_n', 'n',
 ] as const;
-
-/**
- * Counts by whole-number keys below 2^53, in typed arrays with open addressing: a Map
- * entry per key and a lookup and a store per row cost several times more.
- */
-class CountTable {
-  private keys = new Float64Array(1 << 12).fill(-1);
-  private counts = new Int32Array(1 << 12);
-  private size = 0;
-
-  add(key: number): void {
-    const keys = this.keys;
-    const mask = keys.length - 1;
-    for (let i = slotOf(key) & mask; ; i = (i + 1) & mask) {
-      const held = keys[i]!;
-      if (held === key) {
-        this.counts[i]!++;
-        return;
-      }
-      if (held === -1) {
-        keys[i] = key;
-        this.counts[i] = 1;
-        if (++this.size * 2 > keys.length) this.grow();
-        return;
-      }
-    }
-  }
-
-  forEach(each: (key: number, count: number) => void): void {
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] !== -1) each(this.keys[i]!, this.counts[i]!);
-  }
-
-  private grow(): void {
-    const { keys, counts } = this;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.counts = new Int32Array(keys.length * 2);
-    const mask = this.keys.length - 1;
-    for (let j = 0; j < keys.length; j++) {
-      if (keys[j] === -1) continue;
-      let i = slotOf(keys[j]!) & mask;
-      while (this.keys[i] !== -1) i = (i + 1) & mask;
-      this.keys[i] = keys[j]!;
-      this.counts[i] = counts[j]!;
-    }
-  }
-}
-
-/** Mixes both halves of the key, so that keys differing only in their high bits spread. */
-function slotOf(key: number): number {
-  const high = Math.floor(key / 4_294_967_296);
-  const h = Math.imul((key >>> 0) ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
-  return h ^ (h >>> 15);
-}
 
 /** Europe/London ISO weekday (Monday 0 here) × 24 + hour. */
 function weekdayHour(instant: Date): number {
