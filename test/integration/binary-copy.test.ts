@@ -34,6 +34,9 @@ describe('the binary COPY writer, read back by PostgreSQL', () => {
         [0, 0, '', 0, '2000-01', Date.UTC(2000, 0, 1), '{}'],
         [null, null, null, null, null, null, null],
         [7, 1, 'x'.repeat(500) + 'é', 1e-300, '2010-02', Date.UTC(1969, 6, 20, 20, 17), null],
+        // Short text that is not ASCII part-way, and a Crime ID's length.
+        [8, 2, 'Zoë ✓', 2.5, '2026-11', Date.UTC(2026, 10, 23, 3, 0), null],
+        [9, 3, 'b35433ed3e1a2b42e80ec6edca5e92df8a6714899f8bf84ae9f6e5202385cb84', -1, '2026-11', null, null],
       ];
       for (const [i, s, t, f, month, at, j] of rows) {
         out.row(7);

@@ -12,8 +12,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { buildAgreement, buildPartnership, type TestPartnership } from '../support/factories.ts';
 
 async function counts(handle: TestDatabase, partnershipId: number) {
-  const { rows } = await sql<{ incidents: number; uploads: number; quarantined: number; findings: number; audit: number }>`SELECT
+  const { rows } = await sql<{ incidents: number; counts: number; uploads: number; quarantined: number; findings: number; audit: number }>`SELECT
     (SELECT count(*)::int FROM incidents WHERE partnership_id = ${partnershipId}) AS incidents,
+    (SELECT count(*)::int FROM incident_counts WHERE partnership_id = ${partnershipId}) AS counts,
     (SELECT count(*)::int FROM uploads WHERE partnership_id = ${partnershipId}) AS uploads,
     (SELECT count(*)::int FROM quarantined_rows WHERE partnership_id = ${partnershipId}) AS quarantined,
     (SELECT count(*)::int FROM data_quality_findings WHERE partnership_id = ${partnershipId}) AS findings,

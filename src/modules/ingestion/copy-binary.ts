@@ -157,6 +157,13 @@ export class BinaryCopyWriter {
   }
 }
 
+/** Fields encoded once, to be copied into many rows with BinaryCopyWriter.bytes(). */
+export function encodeFields(write: (out: BinaryCopyWriter) => void): Buffer {
+  const out = new BinaryCopyWriter(64, { header: false });
+  write(out);
+  return Buffer.from(out.take());
+}
+
 /** Days since 1970-01-01 of the first day of a 'YYYY-MM' month. */
 export function unixDaysOfMonth(month: string): number {
   return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1) / DAY_MS;

@@ -1,6 +1,6 @@
 import type { LocationStatus, SourceKind } from '../../db/schema.ts';
 import type { AreaAssigner, AreaAssignment } from './area-assigner.ts';
-import { BinaryCopyWriter, unixDaysOfMonth } from './copy-binary.ts';
+import { encodeFields, unixDaysOfMonth, type BinaryCopyWriter } from './copy-binary.ts';
 import type { FindingsCollector } from './findings.ts';
 import type { ParsedIncident } from './incident.types.ts';
 import { encodeKindColumns, encodePlaceColumns, encodeRowStart, writeIncidentRow } from './ingestion.repository.ts';
@@ -74,24 +74,18 @@ export class IncidentRows {
     if (batchNo === undefined) this.batches.set(incident.batchKey, batchNo = this.batches.size);
     let monthDays = this.months.get(incident.month);
     if (monthDays === undefined) this.months.set(incident.month, monthDays = unixDaysOfMonth(incident.month));
-    return { batchNo, monthDays, rowStart: encode ? encoded((out) => encodeRowStart(out, this.ids, batchNo, monthDays)) : undefined };
+    return { batchNo, monthDays, rowStart: encode ? encodeFields((out) => encodeRowStart(out, this.ids, batchNo, monthDays)) : undefined };
   }
 
   private whatOf(incident: ParsedIncident, encode: boolean): What {
     const category = this.mapCategory(incident.sourceCategory);
-    return { category, columns: encode ? encoded((out) => encodeKindColumns(out, category.code, incident)) : undefined };
+    return { category, columns: encode ? encodeFields((out) => encodeKindColumns(out, category.code, incident)) : undefined };
   }
 
   private whereOf(incident: ParsedIncident, encode: boolean): Where {
     const place = this.assigner.assign(incident.lon, incident.lat, incident.areaCode);
-    return { place, columns: encode ? encoded((out) => encodePlaceColumns(out, incident, place)) : undefined };
+    return { place, columns: encode ? encodeFields((out) => encodePlaceColumns(out, incident, place)) : undefined };
   }
-}
-
-function encoded(write: (out: BinaryCopyWriter) => void): Buffer {
-  const out = new BinaryCopyWriter(64, { header: false });
-  write(out);
-  return Buffer.from(out.take());
 }
 
 /**

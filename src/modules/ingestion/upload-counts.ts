@@ -1,7 +1,7 @@
 import type { LocationStatus } from '../../db/schema.ts';
 import type { AreaAssignment } from './area-assigner.ts';
 import type { SharedParts } from './incident.types.ts';
-import { BinaryCopyWriter } from './copy-binary.ts';
+import { BinaryCopyWriter, encodeFields } from './copy-binary.ts';
 import { CountTable } from './count-table.ts';
 import { londonParts } from './parsers/london-time.ts';
 
@@ -75,6 +75,8 @@ export class UploadCounts {
   private readonly kindByPart: number[] = [];
   private readonly tallyByPart: PointTally[] = [];
   private merged: ReturnType<UploadCounts['groups']> | undefined;
+  /** Runs of encoded columns, by period (with each table's field count), kind and place. */
+  private readonly encoded = { countHeads: [] as Buffer[], cellHeads: [] as Buffer[], kinds: [] as Buffer[], places: [] as Buffer[] };
 
   /** Counts one row; `shared`, when the parser gave the row its parts' numbers, saves looking up what they decide. */
   add(batchNo: number, monthDays: number, category: string, sourceCategory: string, place: AreaAssignment, occurredAt: Date | null, shared?: SharedParts): void {
@@ -191,25 +193,33 @@ export class UploadCounts {
     yield out.take();
   }
 
-  /** The columns both tables share, in their order. */
+  /**
+   * The columns both tables share, in their order (the field count first). Each run is
+   * encoded once per period, kind, place and weekday-hour, and copied into every row.
+   */
   private writeDimensions(ids: UploadIds, out: BinaryCopyWriter, period: number, kind: number, place: number, time: number, fields: number): void {
-    const p = this.periods[period]!;
-    const k = this.kinds[kind]!;
-    const a = this.places[place]!;
-    out.row(fields);
-    out.int4(ids.partnershipId);
-    out.int4(ids.sourceId);
-    out.int4(ids.uploadId);
-    out.int4(p.batchNo);
-    out.date(p.monthDays);
-    out.text(k.category);
-    out.text(k.sourceCategory);
-    out.int4(a.lsoa11Id);
-    out.int4(a.lsoa21Id);
-    out.int4(a.wardId);
-    out.int4(a.ladId);
-    out.int2(time === NO_TIME ? null : Math.floor(time / 24) + 1);
-    out.int2(time === NO_TIME ? null : time % 24);
+    const heads = fields === COUNT_COLUMNS.length ? this.encoded.countHeads : this.encoded.cellHeads;
+    out.bytes(heads[period] ??= encodeFields((o) => {
+      const p = this.periods[period]!;
+      o.row(fields);
+      o.int4(ids.partnershipId);
+      o.int4(ids.sourceId);
+      o.int4(ids.uploadId);
+      o.int4(p.batchNo);
+      o.date(p.monthDays);
+    }));
+    out.bytes(this.encoded.kinds[kind] ??= encodeFields((o) => {
+      o.text(this.kinds[kind]!.category);
+      o.text(this.kinds[kind]!.sourceCategory);
+    }));
+    out.bytes(this.encoded.places[place] ??= encodeFields((o) => {
+      const a = this.places[place]!;
+      o.int4(a.lsoa11Id);
+      o.int4(a.lsoa21Id);
+      o.int4(a.wardId);
+      o.int4(a.ladId);
+    }));
+    out.bytes(TIME_COLUMNS[time]!);
   }
 
   private pointTally(place: AreaAssignment): PointTally {
@@ -285,6 +295,12 @@ export class UploadCounts {
 export type UploadIds = { partnershipId: number; sourceId: number; uploadId: number };
 
 const FLUSH_BYTES = 256 * 1024;
+
+/** weekday and hour, by weekday-hour (NO_TIME: both null). */
+const TIME_COLUMNS = Array.from({ length: NO_TIME + 1 }, (_, time) => encodeFields((o) => {
+  o.int2(time === NO_TIME ? null : Math.floor(time / 24) + 1);
+  o.int2(time === NO_TIME ? null : time % 24);
+}));
 
 export const COUNT_COLUMNS = [
   'partnership_id', 'source_id', 'upload_id', 'batch_no', 'month', 'category', 'source_category',
