@@ -101,8 +101,13 @@ class RepeatCounter {
       i = j;
     }
     if (repeated.size === 0) return [];
+    // Few keys repeat: a bit per low 16 bits of the key settles most rows without a lookup.
+    const maybe = new Uint8Array(65536);
+    for (const key of repeated.keys()) maybe[(key >>> 0) & 0xffff] = 1;
     for (let i = 0; i < this.size; i++) {
-      const found = repeated.get(this.keys[i]!);
+      const key = this.keys[i]!;
+      if (maybe[(key >>> 0) & 0xffff] === 0) continue;
+      const found = repeated.get(key);
       if (found !== undefined && found.firstLine === -1) found.firstLine = this.lines[i]!;
     }
     return [...repeated.values()].sort((a, b) => a.firstLine - b.firstLine);
