@@ -121,6 +121,7 @@ console.log(`| rows | ${rows.toLocaleString('en-GB')} | ${rows.toLocaleString('e
 console.log(`| seconds | ${(copyMs / 1000).toFixed(2)} | ${(importMs / 1000).toFixed(2)} |`);
 console.log(`| rows per second | ${Math.round(rows / (copyMs / 1000)).toLocaleString('en-GB')} | ${Math.round(rows / (importMs / 1000)).toLocaleString('en-GB')} |`);
 console.log(`| throughput ratio (Lantern ÷ raw COPY) | 1 | ${(copyMs / importMs).toFixed(2)} |`);
+console.log(`| the ratio in each run (COPY and import back to back) | | ${copyTimes.map((c, i) => (c / importTimes[i]!).toFixed(2)).join(', ')} |`);
 console.log(`| peak memory of this process (VmHWM) | | ${peak.toFixed(0)} MB |`);
 console.log(`| CPU seconds in Lantern's process (parse, validate, place, encode) | | ${(median(importCpu) / 1000).toFixed(2)} |`);
 console.log('');
