@@ -42,8 +42,8 @@ const POINT_LIMIT = Math.floor(Number.MAX_SAFE_INTEGER / POINT_RADIX);
 
 /**
  * What is counted at one point: its areas and status, and its 50 m square. The area
- * assigner hands every row at a point the same assignment, so a row finds its point's
- * tallies through that object and counts with one lookup of a small number.
+ * assigner hands every row at a point the same assignment, so a row finds its point
+ * through that object (or its shared part's number), and its count by the point's number.
  */
 type PointTally = {
   /** Its number, in the count table's keys. */

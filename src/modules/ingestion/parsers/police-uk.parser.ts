@@ -363,9 +363,9 @@ const COMMAS = POLICE_UK_COLUMNS.length - 1;
  * as it stands in the line; a run seen before on a valid row was checked then, so only
  * the Crime ID is checked again. A row with a run not yet seen, or anything unusual (a
  * Crime ID that is not 64 hexadecimal digits, a cell too many or too few), is read cell by
- * cell by parseRow, which makes every check and reports every problem;
- * when that row is valid its runs are remembered. A run's checks depend on no other cell
- * of the row, so a run valid on one row is valid on any.
+ * cell by parseRow, which makes every check and reports every problem; when that row is
+ * valid, its runs are remembered. A run's checks depend on no other cell of the row, so a
+ * run valid on one row is valid on any.
  */
 class RowParts {
   private readonly when = new Map<string, WhenPart>();
