@@ -117,18 +117,24 @@ export function categoryMapper(kind: SourceKind, saved: Map<string, string>, tax
  */
 export function attributesJson(kind: SourceKind, incident: ParsedIncident, status: LocationStatus): string | null {
   const attributes = incident.attributes;
-  if (kind === 'police-uk' && attributes.context == null && (attributes.lsoaName == null || status === 'located')
-    && (attributes.fallsWithin == null || attributes.fallsWithin === attributes.reportedBy)) return null;
+  if (kind === 'police-uk') return policeAttributesJson(attributes, status);
   let kept: Record<string, string> | null = null;
   for (const key in attributes) {
     const value = attributes[key];
-    if (value == null) continue;
-    if (kind === 'police-uk') {
-      if (key === 'reportedBy') continue;
-      if (key === 'fallsWithin' && value === attributes.reportedBy) continue;
-      if (key === 'lsoaName' && status === 'located') continue;
-    }
-    (kept ??= {})[key] = value;
+    if (value != null) (kept ??= {})[key] = value;
   }
   return kept ? JSON.stringify(kept) : null;
+}
+
+/** A police.uk row's four attributes (police-uk.parser.ts), without what is kept elsewhere. */
+function policeAttributesJson(attributes: ParsedIncident['attributes'], status: LocationStatus): string | null {
+  const { reportedBy, fallsWithin, lsoaName, context } = attributes;
+  const keepFallsWithin = fallsWithin != null && fallsWithin !== reportedBy;
+  const keepLsoaName = lsoaName != null && status !== 'located';
+  if (!keepFallsWithin && !keepLsoaName && context == null) return null;
+  const kept: Record<string, string> = {};
+  if (keepFallsWithin) kept.fallsWithin = fallsWithin;
+  if (keepLsoaName) kept.lsoaName = lsoaName;
+  if (context != null) kept.context = context;
+  return JSON.stringify(kept);
 }
